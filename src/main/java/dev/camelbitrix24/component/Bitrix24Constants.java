@@ -1,0 +1,50 @@
+package dev.camelbitrix24.component;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * Message headers read and written by the bitrix24 component.
+ */
+public final class Bitrix24Constants {
+
+    @Metadata(label = "producer", description = "The id of the activity to delete, used when the body carries none "
+            + "(the body wins: a number, a string of digits, or a Map/JSON object with id); else the endpoint option activityId.",
+              javaType = "Long")
+    public static final String ACTIVITY_ID = "CamelBitrix24ActivityId";
+
+    @Metadata(label = "producer", description = "The outcome of the call: DELETED, or the error type (see Bitrix24ErrorType).",
+              javaType = "String")
+    public static final String OUTCOME = "CamelBitrix24Outcome";
+
+    @Metadata(label = "producer", description = "True when the delete was confirmed by a retry that answered "
+            + "'Activity is not found.' after an attempt that may have reached Bitrix24.", javaType = "Boolean")
+    public static final String CONFIRMED_ON_RETRY = "CamelBitrix24ConfirmedOnRetry";
+
+    @Metadata(label = "producer", description = "How many times the call was sent.", javaType = "Integer")
+    public static final String ATTEMPTS = "CamelBitrix24Attempts";
+
+    @Metadata(label = "producer", description = "The HTTP status of the last reply, when there was one.", javaType = "Integer")
+    public static final String HTTP_STATUS = "CamelBitrix24HttpStatus";
+
+    @Metadata(label = "producer", description = "Bitrix24's error code as received (may be empty); absent on success.",
+              javaType = "String")
+    public static final String ERROR_CODE = "CamelBitrix24ErrorCode";
+
+    @Metadata(label = "producer", description = "Bitrix24's error_description as received, or why the request is invalid; "
+            + "absent on success.", javaType = "String")
+    public static final String ERROR_DESCRIPTION = "CamelBitrix24ErrorDescription";
+
+    @Metadata(label = "producer", description = "Bitrix24's time.operating of the last reply: seconds this method has used "
+            + "in the current operating-time window.", javaType = "Double")
+    public static final String TIME_OPERATING = "CamelBitrix24TimeOperating";
+
+    @Metadata(label = "producer", description = "Bitrix24's time.operating_reset_at of the last reply (unix seconds).",
+              javaType = "Long")
+    public static final String TIME_OPERATING_RESET_AT = "CamelBitrix24TimeOperatingResetAt";
+
+    @Metadata(label = "producer", description = "Bitrix24's time.duration of the last reply (seconds).", javaType = "Double")
+    public static final String TIME_DURATION = "CamelBitrix24TimeDuration";
+
+    private Bitrix24Constants() {
+    }
+}
