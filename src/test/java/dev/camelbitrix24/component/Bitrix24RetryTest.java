@@ -189,7 +189,7 @@ class Bitrix24RetryTest {
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.OUTCOME)).isEqualTo("DELETED");
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.CONFIRMED_ON_RETRY)).isEqualTo(true);
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.ATTEMPTS)).isEqualTo(2);
-        assertThat(exchange.getMessage().getBody(Map.class)).containsEntry("confirmedOnRetry", true);
+        assertThat(exchange.getMessage().getBody()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("confirmedOnRetry", true);
     }
 
     @Test
