@@ -47,7 +47,8 @@ final class DeleteCall {
 
     // confined: each step runs after the previous one completed (happens-before through the executors)
     private URI target;
-    private int attempts;
+    // volatile: also read by abort(), from the thread that stops the endpoint
+    private volatile int attempts;
     private int redirects;
     private boolean refreshed;
     private boolean mayHaveReached;
@@ -225,6 +226,12 @@ final class DeleteCall {
             // the endpoint is stopping
             fail(type, code, description, status, cause);
         }
+    }
+
+    /** Ends the call as the endpoint stops; a call that already ended is left as it is. */
+    void abort() {
+        result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                "The endpoint stopped before the call completed", 0, true, attempts, null));
     }
 
     private void succeed(boolean confirmedOnRetry) {
