@@ -11,6 +11,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -45,12 +48,36 @@ final class SimulatorHttpServer {
 
     /** Listens with {@code instances} servers sharing the port (one per event loop); returns the actual port. */
     int listenHttp(int port, int instances) throws Exception {
+        if (port != 0) {
+            return listenShared(port, instances);
+        }
+        // Vert.x shares a socket only among servers on the same fixed port, so an ephemeral port is picked first;
+        // if another process takes it in between, another one is picked
+        BindException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                return listenShared(freePort(), instances);
+            } catch (BindException e) {
+                last = e;
+                close();
+            }
+        }
+        throw last;
+    }
+
+    private int listenShared(int port, int instances) throws Exception {
         int actual = listen(new HttpServerOptions(), port);
-        httpBaseUrl = "http://" + HOST + ":" + actual;
         for (int i = 1; i < instances; i++) {
             listen(new HttpServerOptions(), actual);
         }
+        httpBaseUrl = "http://" + HOST + ":" + actual;
         return actual;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
     }
 
     int listenHttps(int port, SelfSignedKeyStore keyStore) throws Exception {
