@@ -15,11 +15,23 @@ final class ReplyTime {
     private static final DateTimeFormatter ATOM =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
 
+    /** The last formatted second: every reply formats two dates, nearly always of the current second. */
+    private record FormattedSecond(long epochSecond, String text) {
+    }
+
+    private static volatile FormattedSecond lastFormatted = new FormattedSecond(Long.MIN_VALUE, "");
+
     private ReplyTime() {
     }
 
     static String isoDate(Instant instant) {
-        return ATOM.format(instant);
+        FormattedSecond cached = lastFormatted;
+        if (cached.epochSecond() == instant.getEpochSecond()) {
+            return cached.text();
+        }
+        String text = ATOM.format(instant);
+        lastFormatted = new FormattedSecond(instant.getEpochSecond(), text);
+        return text;
     }
 
     /**
