@@ -127,11 +127,19 @@ final class BatchRunner {
         while (m.find()) {
             Object found = lookup(sources.get(m.group(1)), m.group(2));
             String replacement = found == null || found instanceof Map || found instanceof java.util.List
-                    ? m.group() : String.valueOf(found);
+                    ? m.group() : phpString(found);
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** PHP's string conversion of a scalar: true is "1", false is "". */
+    private static String phpString(Object value) {
+        if (value instanceof Boolean) {
+            return (Boolean) value ? "1" : "";
+        }
+        return String.valueOf(value);
     }
 
     private static Object lookup(Object source, String path) {
