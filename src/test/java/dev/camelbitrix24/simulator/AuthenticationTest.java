@@ -134,11 +134,11 @@ class AuthenticationTest {
     @Test
     void accessTokenExpiresByItselfAfterItsLifetime() throws Exception {
         try (Bitrix24Simulator shortLived = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(5)
-                .ratePlan(RatePlan.OFF).accessTokenLifetime(java.time.Duration.ofMillis(300)).start()) {
+                .ratePlan(RatePlan.OFF).accessTokenLifetime(java.time.Duration.ofSeconds(1)).start()) {
             shortLived.control().registerOAuthApp("app.short", "s");
             TokenPair tokens = shortLived.control().issueTokens("app.short", 1);
             assertThat(http.get(shortLived.baseUrl() + "/rest/profile?auth=" + tokens.accessToken()).status()).isEqualTo(200);
-            Thread.sleep(400);
+            Thread.sleep(1100);
             assertThat(http.get(shortLived.baseUrl() + "/rest/profile?auth=" + tokens.accessToken()).error())
                     .isEqualTo("expired_token");
         }

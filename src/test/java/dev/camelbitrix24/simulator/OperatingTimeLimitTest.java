@@ -12,13 +12,13 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operating-time limit per method and webhook/app, with 100 ms buckets (a 1 s window) and 600 ms of simulated
- * processing per call, so that it is reached and recovered from within seconds.
+ * The operating-time limit per method and webhook/app, with 250 ms buckets (a 2.5 s window) and 600 ms of
+ * simulated processing per call, so that it is reached and recovered from within seconds.
  */
 class OperatingTimeLimitTest {
 
     private static final OperatingTimeLimit FAST = OperatingTimeLimit.DEFAULT.withLimit(Duration.ofSeconds(1))
-            .withBucketLength(Duration.ofMillis(100)).withProcessingTimePerCall(Duration.ofMillis(600));
+            .withBucketLength(Duration.ofMillis(250)).withProcessingTimePerCall(Duration.ofMillis(600));
 
     private static Bitrix24Simulator sim;
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
@@ -51,7 +51,7 @@ class OperatingTimeLimitTest {
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.json().get("time").get("operating").asDouble()).isGreaterThanOrEqualTo(1.2);
         long resetAt = second.json().get("time").get("operating_reset_at").asLong();
-        assertThat(resetAt).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 2);
+        assertThat(resetAt).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 3);
 
         SimulatorHttpClient.Reply blocked = delete(3);
         assertThat(blocked.status()).isEqualTo(429);
@@ -60,7 +60,8 @@ class OperatingTimeLimitTest {
         assertThat(sim.control().activityExists(3)).as("a blocked call does not run").isTrue();
         assertThat(sim.control().operatingLimitRejections()).isEqualTo(1);
 
-        Thread.sleep(1100);
+        // the window is ten 250 ms buckets: after 2.6 s the charged buckets have expired
+        Thread.sleep(2600);
         assertThat(delete(3).status()).isEqualTo(200);
         assertThat(sim.control().activityExists(3)).isFalse();
     }
@@ -100,14 +101,14 @@ class OperatingTimeLimitTest {
     @Test
     void callsShorterThanTheMinimumAreNotCounted() throws Exception {
         sim.control().setOperatingTimeLimit(FAST.withLimit(Duration.ofMillis(10))
-                .withProcessingTimePerCall(Duration.ofMillis(50)));
+                .withProcessingTimePerCall(Duration.ofMillis(20)));
         for (int i = 1; i <= 5; i++) {
             SimulatorHttpClient.Reply reply = delete(i);
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.json().get("time").get("operating").asDouble()).isZero();
         }
         sim.control().setOperatingTimeLimit(FAST.withLimit(Duration.ofMillis(10))
-                .withProcessingTimePerCall(Duration.ofMillis(50)).withMinimumCounted(Duration.ZERO));
+                .withProcessingTimePerCall(Duration.ofMillis(20)).withMinimumCounted(Duration.ZERO));
         assertThat(delete(6).status()).isEqualTo(200);
         assertThat(delete(7).status()).isEqualTo(429);
     }

@@ -53,25 +53,27 @@ class RequestRateLimitTest {
 
     @Test
     void bucketDrainsAndAdmitsAgain() throws Exception {
-        sim.control().setRatePlan(RatePlan.custom(5, 10));
+        // drains one request per second: the sixth call comes well within that second
+        sim.control().setRatePlan(RatePlan.custom(5, 1));
         for (int i = 0; i < 5; i++) {
             assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(200);
         }
         assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(503);
-        Thread.sleep(250);
+        Thread.sleep(1100);
         assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(200);
         assertThat(sim.control().rateLimitRejections()).isEqualTo(1);
     }
 
     @Test
     void refusedRequestsDoNotFillTheBucketFurther() throws Exception {
-        sim.control().setRatePlan(RatePlan.custom(2, 5));
+        sim.control().setRatePlan(RatePlan.custom(2, 1));
         http.get(sim.webhookUrl() + "profile");
         http.get(sim.webhookUrl() + "profile");
         for (int i = 0; i < 10; i++) {
             assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(503);
         }
-        Thread.sleep(250);
+        // had the refusals filled the bucket, one second of draining would not be enough
+        Thread.sleep(1100);
         assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(200);
     }
 
@@ -84,7 +86,8 @@ class RequestRateLimitTest {
         for (int i = 0; i < 100; i++) {
             assertThat(http.get(sim.webhookUrl() + "profile").status()).isEqualTo(200);
         }
-        assertThat(sim.control().maxRequestRate()).isGreaterThanOrEqualTo(50);
+        // 102 requests in all; even a slow machine sends ten of them within one second
+        assertThat(sim.control().maxRequestRate()).isBetween(10L, 102L);
     }
 
     @Test
