@@ -12,6 +12,9 @@ import java.util.Set;
 record Activity(long id, String subject, int ownerTypeId, long ownerId, int typeId, String providerId,
         int responsibleId, Instant created, String ownerApp, Set<Integer> readers, Set<Integer> deleters) {
 
+    /** Bitrix24's own provider id of to-do activities (the name is Bitrix24's, not a note to self). */
+    static final String TO_DO_PROVIDER = "CRM_TODO";
+
     boolean readableBy(int userId) {
         return readers == null || readers.contains(userId);
     }

@@ -36,7 +36,7 @@ final class ActivityAddMethod implements RestMethod {
             throw RestError.crm("The parameter 'fields' must be array.");
         }
         Map<?, ?> fields = (Map<?, ?>) raw;
-        String providerId = fields.get("PROVIDER_ID") == null ? "CRM_TODO" : String.valueOf(fields.get("PROVIDER_ID"));
+        String providerId = fields.get("PROVIDER_ID") == null ? Activity.TO_DO_PROVIDER : String.valueOf(fields.get("PROVIDER_ID"));
         String subject = fields.get("SUBJECT") == null ? "" : String.valueOf(fields.get("SUBJECT"));
         int ownerTypeId = (int) PhpValues.intval(fields.get("OWNER_TYPE_ID"));
         long ownerId = PhpValues.intval(fields.get("OWNER_ID"));

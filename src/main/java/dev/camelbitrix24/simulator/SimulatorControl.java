@@ -38,7 +38,7 @@ public final class SimulatorControl {
     /** Adds an activity with the given owner app and read/delete rights; returns its id. */
     public long addActivity(ActivitySpec spec) {
         String subject = spec.subjectOrNull() == null ? "Simulated activity" : spec.subjectOrNull();
-        String provider = spec.ownerApp() == null ? "CRM_TODO" : "REST_APP";
+        String provider = spec.ownerApp() == null ? Activity.TO_DO_PROVIDER : "REST_APP";
         return portal.activities.add(subject, 2, 1, 6, provider, 1, spec.ownerApp(), spec);
     }
 

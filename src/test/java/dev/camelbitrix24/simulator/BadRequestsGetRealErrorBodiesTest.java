@@ -37,7 +37,8 @@ class BadRequestsGetRealErrorBodiesTest {
     @Test
     void oddPathsAreMethodNotFound() throws Exception {
         for (String path : List.of("/", "/rest/", "/rest/1/simulator/", "/rest/a/b/c/d", "/rest/1/simulator/crm.activity.delete/x",
-                "/favicon.ico", "/rest/%2e%2e/profile")) {
+                "/favicon.ico", "/rest/%2e%2e/profile",
+                "/rest/_simulator/state", "/rest/1/simulator/_simulator")) {
             SimulatorHttpClient.Reply reply = http.get(sim.baseUrl() + path);
             assertThat(reply.status()).as(path).isEqualTo(404);
             assertEnvelope(reply);
