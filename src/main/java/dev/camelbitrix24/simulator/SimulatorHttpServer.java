@@ -88,7 +88,10 @@ final class SimulatorHttpServer {
 
     private int listen(HttpServerOptions options, int port) throws Exception {
         options.setHost(HOST).setPort(port).setTcpNoDelay(true);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle)
+                // clients that time out or hang up (and our own reset faults) are routine here, not errors to log
+                .connectionHandler(connection -> connection.exceptionHandler(ignored -> { }))
+                .exceptionHandler(ignored -> { });
         HttpServer started = await(server.listen());
         servers.add(started);
         return started.actualPort();
