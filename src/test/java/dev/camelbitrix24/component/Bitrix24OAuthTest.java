@@ -177,7 +177,10 @@ class Bitrix24OAuthTest {
         Bitrix24Exception error = camel.send(withoutRefresh, 5L).getException(Bitrix24Exception.class);
 
         assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.AUTHENTICATION_FAILED);
-        assertThat(error.getErrorDescription()).contains("cannot be refreshed");
+        assertThat(error.getErrorCode()).isEqualTo("expired_token");
+        assertThat(error.getErrorDescription()).isEqualTo("expired");
+        assertThat(error.getHttpResponseCode()).isEqualTo(401);
+        assertThat(error.getCause()).hasMessageContaining("cannot be refreshed");
         assertThat(tokenRequests()).isEmpty();
     }
 

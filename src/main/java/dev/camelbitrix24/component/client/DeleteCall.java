@@ -155,9 +155,15 @@ final class DeleteCall {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof Bitrix24Exception refreshFailure) {
+            if (cause instanceof Bitrix24Exception refreshFailure && refreshFailure.getHttpResponseCode() == 0) {
+                // no refresh was possible (no refresh token or client credentials): Bitrix24's refusal stands, the
+                // cause says why it was not refreshed (not a Bitrix24Exception: Camel matches the deepest one first)
+                fail(Bitrix24ErrorType.AUTHENTICATION_FAILED, refusal.errorCode(), refusal.errorDescription(),
+                        refusal.httpStatus(), new IllegalStateException(refreshFailure.getErrorDescription()));
+            } else if (cause instanceof Bitrix24Exception refreshFailure) {
+                // the OAuth server's own answer (invalid_grant, ...)
                 fail(refreshFailure.getType(), refreshFailure.getErrorCode(), refreshFailure.getErrorDescription(),
-                        refreshFailure.getHttpResponseCode() > 0 ? refreshFailure.getHttpResponseCode() : lastStatus, null);
+                        refreshFailure.getHttpResponseCode(), null);
             } else {
                 fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, "The token refresh failed: " + describe(cause), lastStatus,
                         cause);
