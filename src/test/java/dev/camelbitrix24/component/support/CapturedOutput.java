@@ -31,10 +31,22 @@ public final class CapturedOutput implements AutoCloseable {
 
     /** @param levels logger names and the level each is set to while capturing */
     public CapturedOutput(java.util.Map<String, Level> levels) {
+        this(levels, java.util.List.of());
+    }
+
+    /**
+     * @param levels  logger names and the level each is set to while capturing
+     * @param ignored logger name prefixes whose events are not captured (e.g. the portal simulator's own, which
+     *                knows the secrets by design)
+     */
+    public CapturedOutput(java.util.Map<String, Level> levels, java.util.List<String> ignored) {
         this.levels = levels;
         appender = new AbstractAppender("captured-output", null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
+                if (ignored.stream().anyMatch(event.getLoggerName()::startsWith)) {
+                    return;
+                }
                 logged.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ')
                         .append(event.getMessage().getFormattedMessage()).append('\n');
                 if (event.getThrown() != null) {
