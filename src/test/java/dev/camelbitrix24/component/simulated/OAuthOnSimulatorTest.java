@@ -1,5 +1,6 @@
 package dev.camelbitrix24.component.simulated;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -9,6 +10,7 @@ import dev.camelbitrix24.component.Bitrix24Constants;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
+import dev.camelbitrix24.component.FileBitrix24TokenStore;
 import dev.camelbitrix24.component.InMemoryBitrix24TokenStore;
 import dev.camelbitrix24.component.support.CamelHarness;
 import dev.camelbitrix24.simulator.TokenPair;
@@ -16,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,6 +102,27 @@ class OAuthOnSimulatorTest extends SimulatorTestSupport {
         } finally {
             restarted.close();
         }
+    }
+
+    @Test
+    void aFileTokenStoreCarriesTheRotatedPairOverARestart(@TempDir Path folder) {
+        Path file = folder.resolve("bitrix24-tokens.json");
+        String uri = oauthUri().replace("tokenStore=#tokens", "tokenStore=#fileTokens");
+        camel.context().getRegistry().bind("fileTokens", new FileBitrix24TokenStore(file));
+        control.expireAccessTokens();
+        assertThat(delete(uri, 1L).getException()).isNull();
+        assertThat(control.tokenRefreshCount()).isEqualTo(1);
+        camel.close();
+
+        // a new application instance: its options still hold the installed pair, whose refresh token is spent
+        camel = new CamelHarness();
+        camel.context().getRegistry().bind("fileTokens", new FileBitrix24TokenStore(file));
+        control.expireAccessTokens();
+        Exchange exchange = delete(uri, 2L);
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(control.tokenRefreshCount()).isEqualTo(2);
+        assertThat(control.activityExists(2)).isFalse();
     }
 
     @Test
