@@ -180,7 +180,8 @@ class Bitrix24EndpointTest {
             assertThat(c.getMaxAttempts()).isEqualTo(2);
             assertThat(c.getRetryBudget()).isEqualTo(5_000);
             assertThat(c.getResponseTimeout()).isEqualTo(120_000);
-            assertThat(c.getTokenStore()).isInstanceOf(InMemoryBitrix24TokenStore.class);
+            assertThat(c.getTokenStore()).isInstanceOfSatisfying(FileBitrix24TokenStore.class,
+                    store -> assertThat(store.getFile()).isEqualTo("target/main-binding-tokens.json"));
             assertThat(c.getOauthTokenUrl()).isEqualTo("https://oauth.example.com/oauth/token/");
         } finally {
             main.stop();
