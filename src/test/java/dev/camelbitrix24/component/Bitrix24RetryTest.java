@@ -203,14 +203,25 @@ class Bitrix24RetryTest {
     }
 
     @Test
-    void aServerErrorFollowedByNotFoundIsDeletedConfirmedOnRetry() {
-        portal.then(systemError(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
+    void aGatewayPageFollowedByNotFoundIsDeletedConfirmedOnRetry() {
+        portal.then(reply(504, "<html><body>Gateway Time-out</body></html>", "Content-Type", "text/html"),
                 deleteFailure("Activity is not found."));
 
         Exchange exchange = camel.send(uri, 5L);
 
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.CONFIRMED_ON_RETRY)).isEqualTo(true);
+    }
+
+    @Test
+    void notFoundAfterBitrix24sOwnServerErrorStaysNotFound() {
+        portal.then(systemError(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
+                deleteFailure("Activity is not found."));
+
+        Bitrix24Exception error = camel.send(uri, 5L).getException(Bitrix24Exception.class);
+
+        assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.NOT_FOUND);
+        assertThat(error.getAttempts()).isEqualTo(2);
     }
 
     @Test

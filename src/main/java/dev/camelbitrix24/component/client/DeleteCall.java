@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * re-sent to the new address; a refused access token, refreshed once and re-sent; a retriable failure, re-sent after
  * the retry policy's delay on the scheduler (no thread waits); anything else ends the call with a typed exception.
  * <p>
- * The lost-reply rule (PROTOCOL §7): once an attempt may have reached Bitrix24 without its reply reaching us (a
- * timeout or a reset after the request went out, or a server error), a later {@code Activity is not found.} means the
- * earlier attempt deleted it, so the call succeeds, confirmed on retry.
+ * The lost-reply rule (PROTOCOL §7): once an attempt may have run on Bitrix24 without its answer reaching us (a
+ * timeout, reset or cut-short body after the request went out, or a 5xx that is not Bitrix24's own error envelope,
+ * such as a gateway's page), a later {@code Activity is not found.} means the earlier attempt deleted it, so the call
+ * succeeds, confirmed on retry. An error envelope from Bitrix24 itself is its answer, so the method did not run.
  */
 final class DeleteCall {
 
@@ -135,8 +136,8 @@ final class DeleteCall {
             LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed", id);
             succeed(true);
         } else {
-            if (verdict.type() == Bitrix24ErrorType.SERVER_ERROR) {
-                // the method may have run before the server failed
+            if (verdict.httpStatus() >= 500 && verdict.errorCode() == null) {
+                // not Bitrix24's answer: a gateway or a crash lost it, and the method may have run
                 mayHaveReached = true;
             }
             retryOrFail(verdict.type(), verdict.errorCode(), verdict.errorDescription(), status, null);
