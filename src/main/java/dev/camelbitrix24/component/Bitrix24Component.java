@@ -1,0 +1,66 @@
+package dev.camelbitrix24.component;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.ExtendedCamelContext;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The bitrix24 component: calls Bitrix24 REST methods ({@code bitrix24:crm.activity.delete}) with typed errors,
+ * retries within limits, and secrets kept out of logs and URIs. Its options are the defaults of every endpoint.
+ */
+@Component("bitrix24")
+public class Bitrix24Component extends DefaultComponent {
+
+    /** Option names whose values Camel must mask when it prints or registers an endpoint URI. */
+    static final String SENSITIVE_OPTIONS = "webhookUrl";
+
+    @Metadata(description = "The defaults every endpoint starts from; each option can also be set on its own.")
+    private Bitrix24Configuration configuration = new Bitrix24Configuration();
+
+    public Bitrix24Component() {
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        registerSensitiveOptions();
+    }
+
+    /**
+     * Camel masks options named like a secret (token, secret, ...), but not {@code webhookUrl}, whose path holds the
+     * webhook code: add it to the context's sensitive keywords, keeping those the user set.
+     */
+    private void registerSensitiveOptions() {
+        ExtendedCamelContext extension = getCamelContext().getCamelContextExtension();
+        String current = extension.getAdditionalSensitiveKeywords();
+        if (current == null || current.isBlank()) {
+            extension.setAdditionalSensitiveKeywords(SENSITIVE_OPTIONS);
+        } else if (Arrays.stream(current.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .noneMatch(SENSITIVE_OPTIONS.toLowerCase(Locale.ROOT)::equals)) {
+            extension.setAdditionalSensitiveKeywords(current + "," + SENSITIVE_OPTIONS);
+        }
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        Bitrix24Method method = Bitrix24Method.fromName(remaining);
+        Bitrix24Endpoint endpoint = new Bitrix24Endpoint(uri, this, method.methodName(), configuration.copy());
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+
+    public Bitrix24Configuration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(Bitrix24Configuration configuration) {
+        this.configuration = configuration;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.camelbitrix24.component;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.client.Bitrix24Client;
+import dev.camelbitrix24.component.client.Bitrix24Urls;
+import dev.camelbitrix24.component.client.HttpClientFactory;
+import dev.camelbitrix24.component.client.OAuthSession;
+import dev.camelbitrix24.component.client.OAuthTokenClient;
+import dev.camelbitrix24.component.client.RetryPolicy;
+import dev.camelbitrix24.component.client.SecretMasker;
+import org.apache.camel.AsyncEndpoint;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.io.CloseMode;
+
+/**
+ * Calls a Bitrix24 REST method through an incoming webhook or as an OAuth application, with typed errors and
+ * bounded retries.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "bitrix24", title = "Bitrix24", syntax = "bitrix24:method",
+             producerOnly = true, category = { Category.CLOUD, Category.API }, headersClass = Bitrix24Constants.class)
+public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
+
+    @UriPath(enums = "crm.activity.delete", description = "The Bitrix24 REST method to call.")
+    @Metadata(required = true)
+    private String method;
+
+    @UriParam
+    private Bitrix24Configuration configuration;
+
+    private CloseableHttpAsyncClient http;
+    private ScheduledExecutorService scheduler;
+    private ExecutorService worker;
+    private Bitrix24Client client;
+
+    public Bitrix24Endpoint(String uri, Bitrix24Component component, String method,
+                            Bitrix24Configuration configuration) {
+        super(uri, component);
+        this.method = method;
+        this.configuration = configuration;
+    }
+
+    /** Refuses, when the endpoint is created, a configuration that cannot work or would expose a secret. */
+    void validate() {
+        Bitrix24Method.fromName(method);
+        Bitrix24Configuration c = configuration;
+        if (c.getWebhookUrl() != null && c.getPortalUrl() != null) {
+            throw new IllegalArgumentException("Configure either webhookUrl (incoming webhook) or portalUrl (OAuth), not both");
+        }
+        if (c.getWebhookUrl() == null && c.getPortalUrl() == null) {
+            throw new IllegalArgumentException("A bitrix24 endpoint needs webhookUrl (incoming webhook) or portalUrl (OAuth)");
+        }
+        URI url = methodUrl();
+        Bitrix24Urls.checkTransport(url, c.isAllowInsecureHttp(), c.isOAuth() ? "portalUrl" : "webhookUrl");
+        if (c.isOAuth()) {
+            Bitrix24Urls.checkTransport(Bitrix24Urls.parse(c.getOauthTokenUrl(), "oauthTokenUrl"), c.isAllowInsecureHttp(),
+                    "oauthTokenUrl");
+        }
+        if (c.getMaxAttempts() < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        if (c.getRetryBudget() < 0 || c.getInitialBackoff() < 0 || c.getMaxBackoff() < 0 || c.getRateLimitWait() < 0
+            || c.getOperationTimeLimitWait() < 0 || c.getMaxRedirects() < 0) {
+            throw new IllegalArgumentException("Durations and maxRedirects must not be negative");
+        }
+        if (c.getConnectTimeout() <= 0 || c.getResponseTimeout() <= 0 || c.getMaxConnections() < 1) {
+            throw new IllegalArgumentException("connectTimeout, responseTimeout and maxConnections must be positive");
+        }
+        if (c.getActivityId() != null && c.getActivityId() <= 0) {
+            throw new IllegalArgumentException("activityId must be a positive integer");
+        }
+    }
+
+    private URI methodUrl() {
+        return configuration.isOAuth()
+                ? Bitrix24Urls.portalMethodUrl(configuration.getPortalUrl(), method)
+                : Bitrix24Urls.webhookMethodUrl(configuration.getWebhookUrl(), method);
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new Bitrix24Producer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("The bitrix24 component has no consumer: it only calls Bitrix24");
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ObjectMapper mapper = new ObjectMapper();
+        http = HttpClientFactory.create(configuration, getCamelContext());
+        http.start();
+        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
+        // the scheduler only hands due retries to the HTTP client, which never blocks: one thread is enough
+        scheduler = executors.newScheduledThreadPool(this, "Bitrix24Retry", 1);
+        worker = executors.newDefaultThreadPool(this, "Bitrix24Reply");
+        OAuthSession session = null;
+        if (configuration.isOAuth()) {
+            Bitrix24TokenStore store = configuration.getTokenStore() != null
+                    ? configuration.getTokenStore() : new InMemoryBitrix24TokenStore();
+            configuration.setTokenStore(store);
+            Bitrix24TokenPair initial = configuration.getAccessToken() == null ? null
+                    : new Bitrix24TokenPair(configuration.getAccessToken(), configuration.getRefreshToken());
+            session = new OAuthSession(store, initial, new OAuthTokenClient(http, mapper,
+                    Bitrix24Urls.parse(configuration.getOauthTokenUrl(), "oauthTokenUrl"),
+                    configuration.getClientId(), configuration.getClientSecret()));
+        }
+        OAuthSession finalSession = session;
+        SecretMasker masker = new SecretMasker(() -> secrets(finalSession));
+        client = new Bitrix24Client(configuration, methodUrl(), http, mapper,
+                new RetryPolicy(configuration, () -> ThreadLocalRandom.current().nextDouble()), session, masker,
+                scheduler, worker, System::currentTimeMillis);
+    }
+
+    /** Every secret of this endpoint, for masking text that came from elsewhere. */
+    private List<String> secrets(OAuthSession session) {
+        List<String> secrets = new ArrayList<>();
+        if (configuration.getWebhookUrl() != null) {
+            secrets.add(configuration.getWebhookUrl());
+            // the code is a path segment: /rest/<user>/<code>/ (the masker skips short ones such as the user id)
+            for (String segment : methodUrl().getPath().split("/")) {
+                if (!segment.equals("rest") && !segment.startsWith(method)) {
+                    secrets.add(segment);
+                }
+            }
+        }
+        secrets.add(configuration.getClientSecret());
+        secrets.add(configuration.getAccessToken());
+        secrets.add(configuration.getRefreshToken());
+        if (session != null) {
+            secrets.add(session.current().getAccessToken());
+            secrets.add(session.current().getRefreshToken());
+        }
+        return secrets;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (http != null) {
+            http.close(CloseMode.GRACEFUL);
+            http = null;
+        }
+        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
+        if (scheduler != null) {
+            executors.shutdownNow(scheduler);
+            scheduler = null;
+        }
+        if (worker != null) {
+            executors.shutdown(worker);
+            worker = null;
+        }
+        client = null;
+        super.doStop();
+    }
+
+    /** The client the producer calls through; available while the endpoint is started. */
+    Bitrix24Client getClient() {
+        return client;
+    }
+
+    public String getMethod() {
+        return method;
+    }
+
+    /** The Bitrix24 REST method to call; {@code crm.activity.delete} is the one supported. */
+    public void setMethod(String method) {
+        this.method = method;
+    }
+
+    public Bitrix24Configuration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(Bitrix24Configuration configuration) {
+        this.configuration = configuration;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.camelbitrix24.component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.client.DeleteResult;
+import dev.camelbitrix24.component.client.TimeFigures;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+/**
+ * Deletes the activity the exchange names (see {@link ActivityIdResolver}) without blocking the caller's thread.
+ * On success the body becomes a Map {@code {id, outcome: "DELETED", attempts, confirmedOnRetry}}; on failure the
+ * exchange gets a {@link Bitrix24Exception}. Either way the outcome headers of {@link Bitrix24Constants} are set.
+ */
+public class Bitrix24Producer extends DefaultAsyncProducer {
+
+    /** The value of {@link Bitrix24Constants#OUTCOME} on success. */
+    public static final String DELETED = "DELETED";
+
+    private final ActivityIdResolver idResolver = new ActivityIdResolver(new ObjectMapper());
+
+    public Bitrix24Producer(Bitrix24Endpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public Bitrix24Endpoint getEndpoint() {
+        return (Bitrix24Endpoint) super.getEndpoint();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        long id;
+        try {
+            id = idResolver.resolve(exchange.getMessage(), getEndpoint().getConfiguration().getActivityId());
+        } catch (Bitrix24Exception invalid) {
+            failed(exchange, invalid);
+            callback.done(true);
+            return true;
+        }
+        getEndpoint().getClient().deleteActivity(id).whenComplete((result, error) -> {
+            try {
+                if (error == null) {
+                    succeeded(exchange, result);
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof Bitrix24Exception typed) {
+                        failed(exchange, typed);
+                    } else {
+                        exchange.setException(cause);
+                    }
+                }
+            } finally {
+                callback.done(false);
+            }
+        });
+        return false;
+    }
+
+    private static void succeeded(Exchange exchange, DeleteResult result) {
+        Message message = exchange.getMessage();
+        message.setHeader(Bitrix24Constants.OUTCOME, DELETED);
+        message.setHeader(Bitrix24Constants.ATTEMPTS, result.attempts());
+        message.setHeader(Bitrix24Constants.CONFIRMED_ON_RETRY, result.confirmedOnRetry());
+        message.setHeader(Bitrix24Constants.HTTP_STATUS, result.httpStatus());
+        message.removeHeader(Bitrix24Constants.ERROR_CODE);
+        message.removeHeader(Bitrix24Constants.ERROR_DESCRIPTION);
+        TimeFigures time = result.time();
+        if (time != null) {
+            setIfPresent(message, Bitrix24Constants.TIME_OPERATING, time.operating());
+            setIfPresent(message, Bitrix24Constants.TIME_OPERATING_RESET_AT, time.operatingResetAt());
+            setIfPresent(message, Bitrix24Constants.TIME_DURATION, time.duration());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", result.id());
+        body.put("outcome", DELETED);
+        body.put("attempts", result.attempts());
+        body.put("confirmedOnRetry", result.confirmedOnRetry());
+        message.setBody(body);
+    }
+
+    private static void failed(Exchange exchange, Bitrix24Exception error) {
+        Message message = exchange.getMessage();
+        message.setHeader(Bitrix24Constants.OUTCOME, error.getType().name());
+        message.setHeader(Bitrix24Constants.ATTEMPTS, error.getAttempts());
+        message.setHeader(Bitrix24Constants.CONFIRMED_ON_RETRY, false);
+        setOrRemove(message, Bitrix24Constants.ERROR_CODE, error.getErrorCode());
+        setOrRemove(message, Bitrix24Constants.ERROR_DESCRIPTION, error.getErrorDescription());
+        setOrRemove(message, Bitrix24Constants.HTTP_STATUS,
+                error.getHttpResponseCode() > 0 ? error.getHttpResponseCode() : null);
+        exchange.setException(error);
+    }
+
+    private static void setIfPresent(Message message, String name, Object value) {
+        if (value != null) {
+            message.setHeader(name, value);
+        }
+    }
+
+    private static void setOrRemove(Message message, String name, Object value) {
+        if (value == null) {
+            message.removeHeader(name);
+        } else {
+            message.setHeader(name, value);
+        }
+    }
+}

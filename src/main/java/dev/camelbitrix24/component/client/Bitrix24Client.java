@@ -1,0 +1,63 @@
+package dev.camelbitrix24.component.client;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.Bitrix24Configuration;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/**
+ * Everything the calls of one endpoint share: the HTTP client, the OAuth session (null in webhook mode), the retry
+ * policy, the threads that run delayed retries and completions, and the latest {@code operating_reset_at} seen.
+ */
+public final class Bitrix24Client {
+
+    final Bitrix24Configuration configuration;
+    final URI methodUrl;
+    final CloseableHttpAsyncClient http;
+    final ObjectMapper mapper;
+    final ReplyClassifier classifier;
+    final RetryPolicy retryPolicy;
+    final OAuthSession session;
+    final SecretMasker masker;
+    final ScheduledExecutorService scheduler;
+    final Executor worker;
+    final LongSupplier clock;
+    final AtomicReference<Long> lastOperatingResetAt = new AtomicReference<>();
+
+    /**
+     * @param scheduler runs retries after their delay
+     * @param worker    runs reply handling and completions, keeping them off HttpClient's I/O threads
+     * @param clock     wall-clock milliseconds
+     */
+    public Bitrix24Client(Bitrix24Configuration configuration, URI methodUrl, CloseableHttpAsyncClient http,
+                          ObjectMapper mapper, RetryPolicy retryPolicy, OAuthSession session, SecretMasker masker,
+                          ScheduledExecutorService scheduler, Executor worker, LongSupplier clock) {
+        this.configuration = configuration;
+        this.methodUrl = methodUrl;
+        this.http = http;
+        this.mapper = mapper;
+        this.classifier = new ReplyClassifier(mapper);
+        this.retryPolicy = retryPolicy;
+        this.session = session;
+        this.masker = masker;
+        this.scheduler = scheduler;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    /** Deletes one activity; completes with a {@link DeleteResult} or exceptionally with a {@code Bitrix24Exception}. */
+    public CompletableFuture<DeleteResult> deleteActivity(long id) {
+        return new DeleteCall(this, id).start();
+    }
+
+    /** The OAuth session, or null in webhook mode. */
+    public OAuthSession session() {
+        return session;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.camelbitrix24.component.client;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24TokenPair;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One delete, from its first attempt to its outcome. Sends {@code POST <method url>} with the JSON body
+ * {@code {"id":N}} (plus {@code "auth"} in OAuth mode), then acts on the reply: success; a moved portal's redirect,
+ * re-sent to the new address; a refused access token, refreshed once and re-sent; a retriable failure, re-sent after
+ * the retry policy's delay on the scheduler (no thread waits); anything else ends the call with a typed exception.
+ * <p>
+ * The lost-reply rule (PROTOCOL §7): once an attempt may have reached Bitrix24 without its reply reaching us (a
+ * timeout or a reset after the request went out, or a server error), a later {@code Activity is not found.} means the
+ * earlier attempt deleted it, so the call succeeds, confirmed on retry.
+ */
+final class DeleteCall {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeleteCall.class);
+
+    private final Bitrix24Client client;
+    private final long id;
+    private final long startNanos = System.nanoTime();
+    private final CompletableFuture<DeleteResult> result = new CompletableFuture<>();
+
+    // confined: each step runs after the previous one completed (happens-before through the executors)
+    private URI target;
+    private int attempts;
+    private int redirects;
+    private boolean refreshed;
+    private boolean mayHaveReached;
+    private int lastStatus;
+    private TimeFigures lastTime;
+
+    DeleteCall(Bitrix24Client client, long id) {
+        this.client = client;
+        this.id = id;
+        this.target = client.methodUrl;
+    }
+
+    CompletableFuture<DeleteResult> start() {
+        send();
+        return result;
+    }
+
+    private void send() {
+        Bitrix24TokenPair tokens = client.session == null ? null : client.session.current();
+        SimpleHttpRequest request;
+        try {
+            request = SimpleRequestBuilder.post(target)
+                    .setBody(body(tokens), ContentType.APPLICATION_JSON)
+                    .build();
+        } catch (JsonProcessingException e) {
+            fail(Bitrix24ErrorType.INVALID_REQUEST, null, "The request body could not be written", 0, null);
+            return;
+        }
+        attempts++;
+        LOG.debug("crm.activity.delete id={}: attempt {}", id, attempts);
+        try {
+            client.http.execute(request, new FutureCallback<>() {
+                @Override
+                public void completed(SimpleHttpResponse response) {
+                    onWorker(() -> onReply(response, tokens));
+                }
+
+                @Override
+                public void failed(Exception ex) {
+                    onWorker(() -> onFailure(ex));
+                }
+
+                @Override
+                public void cancelled() {
+                    onWorker(() -> onFailure(new InterruptedIOException("The request was cancelled")));
+                }
+            });
+        } catch (RuntimeException e) {
+            // the client is shutting down with the endpoint
+            fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
+        }
+    }
+
+    private byte[] body(Bitrix24TokenPair tokens) throws JsonProcessingException {
+        var json = client.mapper.createObjectNode().put("id", id);
+        if (tokens != null) {
+            json.put("auth", tokens.getAccessToken());
+        }
+        return client.mapper.writeValueAsBytes(json);
+    }
+
+    private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
+        int status = response.getCode();
+        lastStatus = status;
+        if (status >= 300 && status < 400) {
+            followRedirect(response);
+            return;
+        }
+        ContentType contentType = response.getContentType();
+        ReplyVerdict verdict = client.classifier.classify(status, response.getBodyBytes(),
+                contentType == null ? null : contentType.getMimeType());
+        if (verdict.time() != null) {
+            lastTime = verdict.time();
+            if (verdict.time().operatingResetAt() != null) {
+                client.lastOperatingResetAt.set(verdict.time().operatingResetAt());
+            }
+        }
+        if (verdict.success()) {
+            succeed(false);
+        } else if (tokens != null && !refreshed && isTokenRefused(verdict.errorCode())) {
+            refreshed = true;
+            refreshAndResend(tokens, verdict);
+        } else if (verdict.type() == Bitrix24ErrorType.NOT_FOUND && mayHaveReached) {
+            LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed", id);
+            succeed(true);
+        } else {
+            if (verdict.type() == Bitrix24ErrorType.SERVER_ERROR) {
+                // the method may have run before the server failed
+                mayHaveReached = true;
+            }
+            retryOrFail(verdict.type(), verdict.errorCode(), verdict.errorDescription(), status, null);
+        }
+    }
+
+    private static boolean isTokenRefused(String errorCode) {
+        return "expired_token".equalsIgnoreCase(errorCode) || "invalid_token".equalsIgnoreCase(errorCode);
+    }
+
+    private void refreshAndResend(Bitrix24TokenPair stale, ReplyVerdict refusal) {
+        LOG.debug("crm.activity.delete id={}: access token refused ({}), refreshing", id, refusal.errorCode());
+        client.session.refreshAfter(stale).whenComplete((pair, error) -> onWorker(() -> {
+            if (error == null) {
+                send();
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof Bitrix24Exception refreshFailure) {
+                fail(refreshFailure.getType(), refreshFailure.getErrorCode(), refreshFailure.getErrorDescription(),
+                        refreshFailure.getHttpResponseCode() > 0 ? refreshFailure.getHttpResponseCode() : lastStatus, null);
+            } else {
+                fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, "The token refresh failed: " + describe(cause), lastStatus,
+                        cause);
+            }
+        }));
+    }
+
+    /** PROTOCOL §1: a moved portal answers a redirect; the POST is re-sent to the new address, a bounded number of times. */
+    private void followRedirect(SimpleHttpResponse response) {
+        int status = response.getCode();
+        Header location = response.getFirstHeader("Location");
+        if (location == null) {
+            fail(Bitrix24ErrorType.REFUSED, null, "HTTP " + status + " without a Location header", status, null);
+            return;
+        }
+        if (redirects >= client.configuration.getMaxRedirects()) {
+            fail(Bitrix24ErrorType.REFUSED, null, "HTTP " + status + ": redirect not followed, maxRedirects="
+                                                  + client.configuration.getMaxRedirects() + " reached", status, null);
+            return;
+        }
+        URI next;
+        try {
+            next = target.resolve(location.getValue());
+            Bitrix24Urls.checkTransport(next, client.configuration.isAllowInsecureHttp(), "redirect target");
+        } catch (IllegalArgumentException e) {
+            // the checker's message names the host only; the Location itself may hold the webhook code
+            fail(Bitrix24ErrorType.REFUSED, null, "HTTP " + status + ": redirect refused ("
+                                                  + (e.getMessage() == null ? "invalid Location" : e.getMessage()) + ")",
+                    status, null);
+            return;
+        }
+        redirects++;
+        LOG.debug("crm.activity.delete id={}: HTTP {}, the portal moved to host {}; re-sending there", id, status,
+                next.getHost());
+        target = next;
+        send();
+    }
+
+    private void onFailure(Exception ex) {
+        if (!failedBeforeSending(ex)) {
+            mayHaveReached = true;
+        }
+        retryOrFail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(ex), 0, ex);
+    }
+
+    /** Failures while connecting: the request never went out, so it cannot have deleted anything. */
+    private static boolean failedBeforeSending(Throwable ex) {
+        return ex instanceof ConnectException || ex instanceof ConnectTimeoutException
+               || ex instanceof UnknownHostException || ex instanceof NoRouteToHostException
+               || ex instanceof SSLException;
+    }
+
+    private void retryOrFail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long delay = client.retryPolicy.delayBeforeRetry(type, attempts, elapsed, client.clock.getAsLong(),
+                client.lastOperatingResetAt.get());
+        if (delay < 0) {
+            fail(type, code, description, status, cause);
+            return;
+        }
+        LOG.debug("crm.activity.delete id={}: attempt {} failed with {} (HTTP {}, error \"{}\"), retrying in {} ms", id,
+                attempts, type, status, code, delay);
+        try {
+            client.scheduler.schedule(this::send, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the endpoint is stopping
+            fail(type, code, description, status, cause);
+        }
+    }
+
+    private void succeed(boolean confirmedOnRetry) {
+        result.complete(new DeleteResult(id, attempts, confirmedOnRetry, lastStatus, lastTime));
+    }
+
+    private void fail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
+        LOG.debug("crm.activity.delete id={}: {} after {} attempt(s)", id, type, attempts);
+        result.completeExceptionally(new Bitrix24Exception(type, client.masker.mask(code), client.masker.mask(description),
+                status, type.retriable(), attempts, cause));
+    }
+
+    private String describe(Throwable ex) {
+        String message = ex.getMessage();
+        return client.masker.mask(ex.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+    }
+
+    private void onWorker(Runnable step) {
+        Runnable guarded = () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                // never leave the exchange waiting: an unexpected failure still ends the call, typed
+                LOG.warn("crm.activity.delete id={}: unexpected {}", id, e.getClass().getName());
+                fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), lastStatus, e);
+            }
+        };
+        try {
+            client.worker.execute(guarded);
+        } catch (RejectedExecutionException e) {
+            guarded.run();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.camelbitrix24.component.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.camelbitrix24.component.Bitrix24TokenPair;
+import dev.camelbitrix24.component.Bitrix24TokenStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token pair an endpoint calls with, and its single-flight refresh: however many calls fail at once with
+ * {@code expired_token}, one refresh runs and all of them wait for it (PROTOCOL §6; refreshing twice would also
+ * burn the rotating refresh token). A call that failed with a token that was already replaced just takes the new one.
+ */
+public final class OAuthSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthSession.class);
+
+    private final Bitrix24TokenStore store;
+    private final TokenRefresher refresher;
+    private final AtomicInteger refreshes = new AtomicInteger();
+    private Bitrix24TokenPair current;
+    private CompletableFuture<Bitrix24TokenPair> inFlight;
+
+    public OAuthSession(Bitrix24TokenStore store, Bitrix24TokenPair initial, TokenRefresher refresher) {
+        this.store = store;
+        this.refresher = refresher;
+        this.current = store.load().orElse(initial);
+        if (current == null) {
+            throw new IllegalArgumentException(
+                    "OAuth mode needs an accessToken (and a refreshToken to renew it), or a tokenStore that holds a pair");
+        }
+    }
+
+    public synchronized Bitrix24TokenPair current() {
+        return current;
+    }
+
+    /** How many refreshes this session started. */
+    public int refreshCount() {
+        return refreshes.get();
+    }
+
+    /**
+     * The pair to use instead of {@code stale}, which Bitrix24 just refused as expired or invalid. Starts a refresh
+     * only when {@code stale} is still current and no refresh is running; otherwise joins or returns the newer pair.
+     */
+    public CompletableFuture<Bitrix24TokenPair> refreshAfter(Bitrix24TokenPair stale) {
+        CompletableFuture<Bitrix24TokenPair> result;
+        synchronized (this) {
+            if (!current.equals(stale)) {
+                return CompletableFuture.completedFuture(current);
+            }
+            if (inFlight != null) {
+                return inFlight;
+            }
+            result = new CompletableFuture<>();
+            inFlight = result;
+        }
+        refreshes.incrementAndGet();
+        CompletableFuture<Bitrix24TokenPair> refreshed;
+        try {
+            refreshed = refresher.refresh(stale.getRefreshToken());
+        } catch (RuntimeException e) {
+            refreshed = CompletableFuture.failedFuture(e);
+        }
+        refreshed.whenComplete((pair, error) -> {
+            synchronized (this) {
+                if (error == null) {
+                    current = pair;
+                }
+                inFlight = null;
+            }
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            save(pair);
+            result.complete(pair);
+        });
+        return result;
+    }
+
+    private void save(Bitrix24TokenPair pair) {
+        try {
+            store.save(pair);
+            LOG.debug("Saved the refreshed OAuth token pair to the token store");
+        } catch (RuntimeException e) {
+            // the new pair still works in memory; only the exception type is logged, its message may quote a token
+            LOG.warn("The token store failed to save the refreshed OAuth token pair ({}); a restart may not authenticate",
+                    e.getClass().getName());
+        }
+    }
+}

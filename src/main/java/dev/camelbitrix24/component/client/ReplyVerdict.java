@@ -1,0 +1,20 @@
+package dev.camelbitrix24.component.client;
+
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+
+/**
+ * What one reply of Bitrix24 means: success, or a typed failure with Bitrix24's error fields as received.
+ *
+ * @param type             null on success
+ * @param errorCode        Bitrix24's {@code error} as received (may be empty); null when the reply had no error envelope
+ * @param errorDescription Bitrix24's {@code error_description}, or what was wrong with a reply without envelope
+ * @param httpStatus       the reply's HTTP status
+ * @param time             the reply's {@code time} figures, null when it had none
+ */
+public record ReplyVerdict(Bitrix24ErrorType type, String errorCode, String errorDescription, int httpStatus,
+                           TimeFigures time) {
+
+    public boolean success() {
+        return type == null;
+    }
+}
