@@ -166,7 +166,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 try (var out = Files.newOutputStream(configFile)) {
                     props.store(out, "embedded single-node KRaft broker");
                 }
-                format(configFile);
+                // a formatted folder keeps its cluster id: formatting it again (even with --ignore-formatted) refuses it
+                if (!Files.exists(dataDir.resolve("meta.properties"))) {
+                    format(configFile);
+                }
                 Files.deleteIfExists(configFile);
 
                 KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -214,7 +217,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int rc;
             try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
                 rc = StorageTool.execute(new String[] {
-                    "format", "--ignore-formatted", "--cluster-id", Uuid.randomUuid().toString(),
+                    "format", "--cluster-id", Uuid.randomUuid().toString(),
                     "--config", configFile.toAbsolutePath().toString() }, printStream);
             }
             if (rc != 0) {
