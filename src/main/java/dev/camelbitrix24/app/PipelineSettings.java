@@ -19,7 +19,7 @@ public final class PipelineSettings {
 
     private PipelineSettings(Map<String, String> overrides) {
         this.overrides = Map.copyOf(overrides);
-        this.resolver = new DefaultCamelContext(false);
+        this.resolver = new DefaultCamelContext();
         resolver.getPropertiesComponent().setLocation("classpath:application.properties");
         Properties props = new Properties();
         props.putAll(overrides);
