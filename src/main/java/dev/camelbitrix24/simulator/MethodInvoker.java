@@ -1,0 +1,41 @@
+package dev.camelbitrix24.simulator;
+
+import java.util.Map;
+
+/**
+ * Runs one method for an authenticated caller, as a whole request or as a batch command: scope check,
+ * operating-time check (before the call, so a blocked call costs nothing), the call, then the time it is charged.
+ */
+final class MethodInvoker {
+
+    private final Portal portal;
+
+    MethodInvoker(Portal portal) {
+        this.portal = portal;
+    }
+
+    CallOutcome invoke(RestMethod method, Caller caller, Map<String, Object> params, boolean insideBatch) {
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        if (method.scope() != null && !caller.scopes().contains(method.scope())) {
+            return new CallOutcome(null, Authenticator.insufficientScope(caller, insideBatch), null);
+        }
+        String key = method.name() + "|" + caller.operatingKey();
+        if (portal.operatingTime.blocked(key, startMillis)) {
+            portal.operatingLimitRejections.increment();
+            return new CallOutcome(null, RestError.operationTimeLimit(), null);
+        }
+        Object result = null;
+        RestError error = null;
+        try {
+            result = method.call(caller, params);
+        } catch (RestError e) {
+            error = e;
+        }
+        double real = (System.nanoTime() - startNanos) / 1e9;
+        double processing = real + portal.operatingTime.limit().processingTimePerCall().toNanos() / 1e9;
+        OperatingTimeLedger.Status status =
+                portal.operatingTime.charge(key, processing, System.currentTimeMillis());
+        return new CallOutcome(result, error, ReplyTime.of(startMillis, processing, processing, status));
+    }
+}

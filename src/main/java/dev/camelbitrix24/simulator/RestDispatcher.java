@@ -1,0 +1,86 @@
+package dev.camelbitrix24.simulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Answers one REST request in the real server's order: route (unknown method: 404 before auth), count, fault,
+ * request-rate limit, authentication, then the method itself (or a batch of them).
+ */
+final class RestDispatcher {
+
+    private final Portal portal;
+    private final Authenticator authenticator;
+    private final MethodInvoker invoker;
+    private final BatchRunner batch;
+
+    RestDispatcher(Portal portal) {
+        this.portal = portal;
+        this.authenticator = new Authenticator(portal.auth);
+        this.invoker = new MethodInvoker(portal);
+        this.batch = new BatchRunner(portal, invoker);
+    }
+
+    Reply handle(RestRequest request) {
+        long nowNanos = System.nanoTime();
+        portal.requestRate.record(nowNanos);
+        RestPath path = RestPath.parse(request.path());
+        if (path == null || !portal.knows(path.method())) {
+            return Reply.error(RestError.methodNotFound());
+        }
+        portal.calls.increment(path.method());
+        FaultSpec fault = portal.faults.pick(path.method());
+        if (fault != null && fault.kind() == FaultSpec.Kind.STATUS) {
+            return Reply.of(fault);
+        }
+        Reply reply = answer(request, path, nowNanos);
+        return fault == null ? reply : reply.withTransportFault(fault);
+    }
+
+    private Reply answer(RestRequest request, RestPath path, long nowNanos) {
+        if (!portal.rateLimiter.tryAcquire(request.clientAddress(), nowNanos)) {
+            portal.rateLimitRejections.increment();
+            return Reply.error(RestError.queryLimitExceeded());
+        }
+        Caller caller;
+        try {
+            caller = authenticator.authenticate(path, request.params(), request.authorizationHeader());
+        } catch (RestError e) {
+            return Reply.error(e);
+        }
+        if (BatchRunner.NAME.equals(path.method())) {
+            return runBatch(caller, request.params());
+        }
+        CallOutcome outcome = invoker.invoke(portal.methods.get(path.method()), caller, request.params(), false);
+        if (outcome.failed()) {
+            return Reply.error(outcome.error());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        Object result = outcome.result();
+        if (result instanceof RestMethod.ListResult) {
+            RestMethod.ListResult list = (RestMethod.ListResult) result;
+            body.put("result", list.items());
+            if (list.next() != null) {
+                body.put("next", list.next());
+            }
+            body.put("total", list.total());
+        } else {
+            body.put("result", result);
+        }
+        body.put("time", outcome.time());
+        return Reply.json(200, body);
+    }
+
+    private Reply runBatch(Caller caller, Map<String, Object> params) {
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        Map<String, Object> result = batch.run(caller, params);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("result", result);
+        // the outer batch is not charged operating time; its own window is reported like any method's
+        body.put("time", ReplyTime.of(startMillis, seconds, seconds,
+                portal.operatingTime.status(BatchRunner.NAME + "|" + caller.operatingKey(), System.currentTimeMillis())));
+        return Reply.json(200, body);
+    }
+}
