@@ -1,0 +1,146 @@
+package dev.camelbitrix24.app;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * A deletion request as read from the request topic: the activity id, and the optional requestId that every outcome
+ * echoes. {@link #parse(byte[])} is strict on purpose: a request that could be read two ways deletes nothing.
+ */
+public record DeletionRequest(long id, String requestId) {
+
+    // leading zeros, signs, blanks and exponents are refused: only the one canonical spelling of a number is accepted
+    private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
+    private static final int QUOTE_LIMIT = 40;
+    private static final int MESSAGE_LIMIT = 200;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            // {"id":1,"id":2} must not silently mean 2
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Reads a request value (UTF-8 JSON) or throws {@link InvalidRequestException} saying what is wrong with it. */
+    public static DeletionRequest parse(byte[] value) {
+        if (value == null) {
+            throw new InvalidRequestException("the value is null (a tombstone); expected a JSON object with an id", null);
+        }
+        if (value.length == 0) {
+            throw new InvalidRequestException("the value is empty; expected a JSON object with an id", null);
+        }
+        String text = decodeUtf8(value);
+        if (text.charAt(0) == '\uFEFF') {
+            throw new InvalidRequestException("the value starts with a byte-order mark; expected plain UTF-8 JSON", null);
+        }
+        if (text.isBlank()) {
+            throw new InvalidRequestException("the value is blank; expected a JSON object with an id", null);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("the value is not valid JSON: " + shorten(e.getOriginalMessage(), MESSAGE_LIMIT), null);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRequestException("the value is " + describe(root) + ", not a JSON object with an id", null);
+        }
+        String requestId = readRequestId(root.get("requestId"));
+        return new DeletionRequest(readId(root.get("id"), requestId), requestId);
+    }
+
+    private static String decodeUtf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRequestException("the value is not valid UTF-8", null);
+        }
+    }
+
+    private static String readRequestId(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidRequestException("requestId must be a string, got " + describe(node), null);
+        }
+        return node.textValue();
+    }
+
+    private static long readId(JsonNode node, String requestId) {
+        if (node == null) {
+            throw new InvalidRequestException("the field id is missing", requestId);
+        }
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new InvalidRequestException("id " + shorten(node.asText(), QUOTE_LIMIT)
+                        + " is larger than a 64-bit integer", requestId);
+            }
+            return positive(node.longValue(), node.asText(), requestId);
+        }
+        if (node.isNumber()) {
+            throw new InvalidRequestException("id must be a whole number, got " + shorten(node.asText(), QUOTE_LIMIT), requestId);
+        }
+        if (node.isTextual()) {
+            String text = node.textValue();
+            if (!DIGITS.matcher(text).matches()) {
+                throw new InvalidRequestException("id must be a positive integer written with decimal digits only, got \""
+                        + shorten(text, QUOTE_LIMIT) + "\"", requestId);
+            }
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("id \"" + shorten(text, QUOTE_LIMIT) + "\" is larger than a 64-bit integer",
+                        requestId);
+            }
+        }
+        throw new InvalidRequestException("id must be a positive integer (a JSON number or a string of decimal digits), got "
+                + describe(node), requestId);
+    }
+
+    private static long positive(long id, String text, String requestId) {
+        if (id <= 0) {
+            throw new InvalidRequestException("id must be a positive integer, got " + text, requestId);
+        }
+        return id;
+    }
+
+    private static String describe(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "null";
+        }
+        if (node.isArray()) {
+            return "a JSON array";
+        }
+        if (node.isObject()) {
+            return "a JSON object";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        return "a string";
+    }
+
+    private static String shorten(String text, int limit) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= limit ? text : text.substring(0, limit) + "...";
+    }
+}

@@ -1,0 +1,35 @@
+package dev.camelbitrix24.app;
+
+import java.util.List;
+
+/**
+ * The Kafka header names the pipeline writes on outcome records (fixed by the project's contract) and on replayed
+ * requests. Every value is a UTF-8 string.
+ */
+public final class OutcomeHeaders {
+
+    public static final String OUTCOME = "bitrix24.outcome";
+    public static final String ERROR_CODE = "bitrix24.error.code";
+    public static final String ERROR_DESCRIPTION = "bitrix24.error.description";
+    public static final String HTTP_STATUS = "bitrix24.http.status";
+    public static final String ATTEMPTS = "bitrix24.attempts";
+    public static final String REQUEST_ID = "bitrix24.request.id";
+    public static final String ORIGINAL_TOPIC = "bitrix24.original.topic";
+    public static final String ORIGINAL_PARTITION = "bitrix24.original.partition";
+    public static final String ORIGINAL_OFFSET = "bitrix24.original.offset";
+    public static final String ORIGINAL_TIMESTAMP = "bitrix24.original.timestamp";
+    /** On a request put back by the replay command: how many times it has been replayed so far. */
+    public static final String REPLAY_COUNT = "bitrix24.replay.count";
+
+    /** The outcome value on the succeeded topic. */
+    public static final String DELETED = "DELETED";
+    /** The outcome of a failure inside the pipeline itself (not a Bitrix24 answer); it goes to the dead-letter topic. */
+    public static final String PIPELINE_ERROR = "PIPELINE_ERROR";
+
+    /** The headers that describe one outcome: a request arriving with any of them (a replayed one) has them replaced. */
+    public static final List<String> OUTCOME_HEADERS = List.of(OUTCOME, ERROR_CODE, ERROR_DESCRIPTION, HTTP_STATUS,
+            ATTEMPTS, REQUEST_ID, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, ORIGINAL_TIMESTAMP);
+
+    private OutcomeHeaders() {
+    }
+}

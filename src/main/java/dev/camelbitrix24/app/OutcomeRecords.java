@@ -1,0 +1,141 @@
+package dev.camelbitrix24.app;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.Bitrix24Constants;
+import dev.camelbitrix24.component.Bitrix24ErrorCategory;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the exchange into the outcome record of its request: the contract's {@code bitrix24.*} headers on top of the
+ * request's own key and headers, and as value either the succeeded JSON or, on every other topic, the request's
+ * original bytes (which the route restores with {@code useOriginalMessage}).
+ */
+public class OutcomeRecords {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecords.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // an unexpected exception's message may quote a URL, and a webhook URL carries its secret in the path
+    private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*://\\S+");
+
+    /** After a successful call: the succeeded record, built from the component's result headers. */
+    public void succeeded(Exchange exchange) {
+        Message message = exchange.getMessage();
+        DeletionRequest request = exchange.getProperty(RequestValidator.REQUEST, DeletionRequest.class);
+        Integer attempts = message.getHeader(Bitrix24Constants.ATTEMPTS, Integer.class);
+        Integer status = message.getHeader(Bitrix24Constants.HTTP_STATUS, Integer.class);
+        boolean confirmedOnRetry = Boolean.TRUE.equals(message.getHeader(Bitrix24Constants.CONFIRMED_ON_RETRY, Boolean.class));
+
+        prepare(message, OutcomeHeaders.DELETED, request.requestId());
+        setIfPresent(message, OutcomeHeaders.HTTP_STATUS, status);
+        setIfPresent(message, OutcomeHeaders.ATTEMPTS, attempts);
+
+        Map<String, Object> value = succeededValue(request, attempts);
+        value.put("confirmedOnRetry", confirmedOnRetry);
+        message.setBody(json(value));
+    }
+
+    /**
+     * For {@code Activity is not found.} when the pipeline is set to count it as success: the activity is gone
+     * either way, so the request goes to the succeeded topic, marked {@code notFound}.
+     */
+    public void notFoundAsSucceeded(Exchange exchange) {
+        Bitrix24Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Bitrix24Exception.class);
+        DeletionRequest request = exchange.getProperty(RequestValidator.REQUEST, DeletionRequest.class);
+        Message message = exchange.getMessage();
+        prepare(message, OutcomeHeaders.DELETED, request.requestId());
+        setIfPresent(message, OutcomeHeaders.HTTP_STATUS, failure.getHttpResponseCode() > 0 ? failure.getHttpResponseCode() : null);
+        message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(failure.getAttempts()));
+
+        Map<String, Object> value = succeededValue(request, failure.getAttempts());
+        value.put("notFound", true);
+        message.setBody(json(value));
+        LOG.info("Request {} (activity {}): NOT_FOUND, counted as deleted", display(request.requestId()), request.id());
+    }
+
+    /** In an error handler: the failure's headers on the original record; the value stays the original bytes. */
+    public void failed(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String requestId = exchange.getProperty(RequestValidator.REQUEST_ID, String.class);
+        DeletionRequest request = exchange.getProperty(RequestValidator.REQUEST, DeletionRequest.class);
+        Message message = exchange.getMessage();
+        String where = message.getHeader(KafkaConstants.TOPIC) + "-" + message.getHeader(KafkaConstants.PARTITION)
+                + "@" + message.getHeader(KafkaConstants.OFFSET);
+        String activity = request == null ? "unread" : String.valueOf(request.id());
+
+        if (failure instanceof Bitrix24Exception b24) {
+            prepare(message, b24.getType().name(), requestId);
+            setIfPresent(message, OutcomeHeaders.ERROR_CODE, b24.getErrorCode());
+            setIfPresent(message, OutcomeHeaders.ERROR_DESCRIPTION, b24.getErrorDescription());
+            setIfPresent(message, OutcomeHeaders.HTTP_STATUS, b24.getHttpResponseCode() > 0 ? b24.getHttpResponseCode() : null);
+            message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(b24.getAttempts()));
+            if (b24.getCategory() == Bitrix24ErrorCategory.TRANSIENT) {
+                LOG.warn("Request {} (activity {}, {}): {} after {} attempt(s): {}", display(requestId), activity, where,
+                        b24.getType(), b24.getAttempts(), b24.getErrorDescription());
+            } else {
+                LOG.info("Request {} (activity {}, {}): {}: {}", display(requestId), activity, where, b24.getType(),
+                        b24.getErrorDescription());
+            }
+        } else {
+            String description = failure == null ? "unknown failure"
+                    : failure.getClass().getSimpleName() + ": " + withoutUrls(failure.getMessage());
+            prepare(message, OutcomeHeaders.PIPELINE_ERROR, requestId);
+            message.setHeader(OutcomeHeaders.ERROR_DESCRIPTION, description);
+            LOG.warn("Request {} (activity {}, {}): {}: {}", display(requestId), activity, where,
+                    OutcomeHeaders.PIPELINE_ERROR, description);
+        }
+    }
+
+    /** Replaces outcome headers the request may already carry (a replayed one does), then sets where it came from. */
+    private static void prepare(Message message, String outcome, String requestId) {
+        OutcomeHeaders.OUTCOME_HEADERS.forEach(message::removeHeader);
+        message.setHeader(OutcomeHeaders.OUTCOME, outcome);
+        setIfPresent(message, OutcomeHeaders.REQUEST_ID, requestId);
+        setIfPresent(message, OutcomeHeaders.ORIGINAL_TOPIC, message.getHeader(KafkaConstants.TOPIC));
+        setIfPresent(message, OutcomeHeaders.ORIGINAL_PARTITION, message.getHeader(KafkaConstants.PARTITION));
+        setIfPresent(message, OutcomeHeaders.ORIGINAL_OFFSET, message.getHeader(KafkaConstants.OFFSET));
+        setIfPresent(message, OutcomeHeaders.ORIGINAL_TIMESTAMP, message.getHeader(KafkaConstants.TIMESTAMP));
+    }
+
+    private static Map<String, Object> succeededValue(DeletionRequest request, Integer attempts) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("id", request.id());
+        value.put("outcome", OutcomeHeaders.DELETED);
+        if (request.requestId() != null) {
+            value.put("requestId", request.requestId());
+        }
+        value.put("attempts", attempts == null ? 0 : attempts);
+        return value;
+    }
+
+    private static void setIfPresent(Message message, String header, Object value) {
+        if (value != null) {
+            message.setHeader(header, String.valueOf(value));
+        }
+    }
+
+    private static byte[] json(Map<String, Object> value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the succeeded record", e);
+        }
+    }
+
+    private static String withoutUrls(String text) {
+        return text == null ? "" : URL.matcher(text).replaceAll("<url>");
+    }
+
+    private static String display(String requestId) {
+        return requestId == null ? "-" : requestId;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.camelbitrix24.app;
+
+import org.apache.camel.Exchange;
+
+/**
+ * Route step before the Bitrix24 call: reads the request value, keeps it on the exchange and leaves the activity id
+ * as the body for {@code bitrix24:crm.activity.delete}; a malformed value fails with {@link InvalidRequestException}.
+ */
+public class RequestValidator {
+
+    /** Exchange property holding the parsed {@link DeletionRequest}. */
+    public static final String REQUEST = "bitrix24.request";
+    /** Exchange property holding the request's requestId, set even when the rest of the request is invalid. */
+    public static final String REQUEST_ID = "bitrix24.requestId";
+
+    public void validate(Exchange exchange) {
+        byte[] value = exchange.getMessage().getBody(byte[].class);
+        DeletionRequest request;
+        try {
+            request = DeletionRequest.parse(value);
+        } catch (InvalidRequestException e) {
+            exchange.setProperty(REQUEST_ID, e.getRequestId());
+            throw e;
+        }
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(REQUEST_ID, request.requestId());
+        exchange.getMessage().setBody(request.id());
+    }
+}

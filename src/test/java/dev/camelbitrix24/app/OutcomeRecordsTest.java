@@ -1,0 +1,85 @@
+package dev.camelbitrix24.app;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.camelbitrix24.component.Bitrix24Constants;
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The outcome headers and values, on exchanges shaped like the ones the Kafka consumer and the component make. */
+class OutcomeRecordsTest {
+
+    private final OutcomeRecords records = new OutcomeRecords();
+
+    private static Exchange consumed(String value) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setBody(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setHeader(KafkaConstants.TOPIC, "requests");
+        exchange.getMessage().setHeader(KafkaConstants.PARTITION, 2);
+        exchange.getMessage().setHeader(KafkaConstants.OFFSET, 41L);
+        exchange.getMessage().setHeader(KafkaConstants.TIMESTAMP, 1700000000000L);
+        // a replayed request carries the headers of its earlier failure, and its replay count
+        exchange.getMessage().setHeader(OutcomeHeaders.OUTCOME, "SERVER_ERROR".getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setHeader(OutcomeHeaders.ERROR_CODE, "INTERNAL_SERVER_ERROR".getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setHeader(OutcomeHeaders.REPLAY_COUNT, "1".getBytes(StandardCharsets.UTF_8));
+        return exchange;
+    }
+
+    @Test
+    void aSuccessGetsTheJsonValueAndReplacesTheEarlierFailuresHeaders() {
+        Exchange exchange = consumed("{\"id\":7,\"requestId\":\"r-7\"}");
+        new RequestValidator().validate(exchange);
+        exchange.getMessage().setHeader(Bitrix24Constants.ATTEMPTS, 2);
+        exchange.getMessage().setHeader(Bitrix24Constants.HTTP_STATUS, 200);
+        exchange.getMessage().setHeader(Bitrix24Constants.CONFIRMED_ON_RETRY, true);
+        records.succeeded(exchange);
+
+        assertThat(exchange.getMessage().getBody(String.class))
+                .isEqualTo("{\"id\":7,\"outcome\":\"DELETED\",\"requestId\":\"r-7\",\"attempts\":2,\"confirmedOnRetry\":true}");
+        assertThat(exchange.getMessage().getHeaders()).containsEntry(OutcomeHeaders.OUTCOME, "DELETED")
+                .containsEntry(OutcomeHeaders.ATTEMPTS, "2").containsEntry(OutcomeHeaders.HTTP_STATUS, "200")
+                .containsEntry(OutcomeHeaders.REQUEST_ID, "r-7").containsEntry(OutcomeHeaders.ORIGINAL_TOPIC, "requests")
+                .containsEntry(OutcomeHeaders.ORIGINAL_PARTITION, "2").containsEntry(OutcomeHeaders.ORIGINAL_OFFSET, "41")
+                .containsEntry(OutcomeHeaders.ORIGINAL_TIMESTAMP, "1700000000000")
+                .doesNotContainKey(OutcomeHeaders.ERROR_CODE).doesNotContainKey(OutcomeHeaders.ERROR_DESCRIPTION);
+        assertThat(exchange.getMessage().getHeader(OutcomeHeaders.REPLAY_COUNT, String.class)).isEqualTo("1");
+    }
+
+    @Test
+    void aBitrix24FailureKeepsTheOriginalValueAndCarriesTheErrorAsReceived() {
+        Exchange exchange = consumed("{\"id\":8}");
+        new RequestValidator().validate(exchange);
+        exchange.getMessage().setBody("{\"id\":8}".getBytes(StandardCharsets.UTF_8));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                new Bitrix24Exception(Bitrix24ErrorType.NOT_FOUND, "", "Activity is not found.", 400, 1));
+        records.failed(exchange);
+
+        assertThat(exchange.getMessage().getBody(String.class)).isEqualTo("{\"id\":8}");
+        assertThat(exchange.getMessage().getHeaders()).containsEntry(OutcomeHeaders.OUTCOME, "NOT_FOUND")
+                .containsEntry(OutcomeHeaders.ERROR_CODE, "").containsEntry(OutcomeHeaders.ERROR_DESCRIPTION, "Activity is not found.")
+                .containsEntry(OutcomeHeaders.HTTP_STATUS, "400").containsEntry(OutcomeHeaders.ATTEMPTS, "1")
+                .doesNotContainKey(OutcomeHeaders.REQUEST_ID);
+    }
+
+    @Test
+    void anUnexpectedErrorIsAPipelineErrorWithoutTheUrlsItsMessageQuotes() {
+        Exchange exchange = consumed("{\"id\":9,\"requestId\":\"r-9\"}");
+        new RequestValidator().validate(exchange);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                new IllegalStateException("no route to https://example.bitrix24.com/rest/1/s3cr3t/crm.activity.delete"));
+        records.failed(exchange);
+
+        assertThat(exchange.getMessage().getHeaders()).containsEntry(OutcomeHeaders.OUTCOME, "PIPELINE_ERROR")
+                .containsEntry(OutcomeHeaders.REQUEST_ID, "r-9")
+                .containsEntry(OutcomeHeaders.ERROR_DESCRIPTION, "IllegalStateException: no route to <url>")
+                .doesNotContainKey(OutcomeHeaders.ATTEMPTS);
+        assertThat(exchange.getMessage().getHeaders().values()).noneMatch(v -> String.valueOf(v).contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.camelbitrix24.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
+import dev.camelbitrix24.simulator.SimulatorControl;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.camelbitrix24.app.KafkaTestClient.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * When Kafka refuses an outcome record, the request is neither skipped nor committed: it is consumed again until its
+ * outcome can be written, and the requests behind it wait. (The broker here refuses the records as too large; the
+ * same path serves a broker that is down.)
+ */
+class OutcomesThatCannotBeWrittenAreRetriedTest {
+
+    private static PipelineTestEnvironment env;
+
+    @BeforeAll
+    static void start() {
+        env = PipelineTestEnvironment.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void aRequestWhoseOutcomeIsRefusedIsRetriedAndNothingBehindItIsSkipped() throws Exception {
+        PipelineTopics t = env.newTopics("refused", 1);
+        String group = "refused-group";
+        SimulatorControl control = env.simulator.control();
+        maxMessageBytes(t, 50);
+        long callsBefore = control.callCount("crm.activity.delete");
+        try (Pipeline pipeline = Pipeline.start(env.settings(t, group))) {
+            env.kafka.send(t.requests(), null, "first", utf8("{\"id\":60,\"requestId\":\"first\"}"), Map.of());
+            env.kafka.send(t.requests(), null, "second", utf8("{\"id\":61,\"requestId\":\"second\"}"), Map.of());
+
+            // the first request is consumed again and again: Bitrix24 is called each time, nothing moves on
+            await().atMost(Duration.ofSeconds(60)).until(() -> control.callCount("crm.activity.delete") - callsBefore >= 3);
+            assertThat(env.outcomes(t)).isEmpty();
+            assertThat(env.kafka.committed(group, t.requests()).getOrDefault(0, 0L)).isZero();
+            assertThat(control.activityExists(60)).as("deleted by the first attempt").isFalse();
+            assertThat(control.activityExists(61)).as("the second request waits behind the first").isTrue();
+
+            maxMessageBytes(t, PipelineTopics.OUTCOME_MAX_MESSAGE_BYTES);
+            env.awaitOutcomes(t, 2, Duration.ofSeconds(60));
+        }
+        List<Outcome> outcomes = env.outcomes(t);
+        assertThat(outcomes).hasSize(2);
+        Outcome first = outcomes.stream().filter(o -> o.key().equals("first")).findFirst().orElseThrow();
+        Outcome second = outcomes.stream().filter(o -> o.key().equals("second")).findFirst().orElseThrow();
+        // the activity went with the first attempt, whose outcome was refused; the retry finds it gone
+        assertThat(first.topic()).isEqualTo(t.notFound());
+        assertThat(second.topic()).isEqualTo(t.succeeded());
+        assertThat(control.activityExists(61)).isFalse();
+        assertThat(env.kafka.committed(group, t.requests())).containsEntry(0, 2L);
+    }
+
+    private static void maxMessageBytes(PipelineTopics topics, int bytes) throws Exception {
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+        for (String topic : topics.outcomeTopics()) {
+            List<AlterConfigOp> ops = new ArrayList<>();
+            ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
+                    AlterConfigOp.OpType.SET));
+            changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops);
+        }
+        env.kafka.admin().incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.camelbitrix24.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.camelbitrix24.simulator.Bitrix24Simulator;
+import dev.camelbitrix24.simulator.RatePlan;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the pipeline tests share within a class: one real broker, one simulator over HTTP, plain Kafka clients, and
+ * fresh topics and consumer groups per test so tests never see each other's records.
+ */
+final class PipelineTestEnvironment implements AutoCloseable {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    final EmbeddedKafkaBroker broker;
+    final Bitrix24Simulator simulator;
+    final KafkaTestClient kafka;
+
+    private PipelineTestEnvironment(EmbeddedKafkaBroker broker, Bitrix24Simulator simulator) {
+        this.broker = broker;
+        this.simulator = simulator;
+        this.kafka = new KafkaTestClient(broker.bootstrapServers());
+    }
+
+    static PipelineTestEnvironment start() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().temporaryDataDir().start();
+        try {
+            Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).webhookCode("simulator")
+                    .seed(1000).ratePlan(RatePlan.OFF).randomSeed(42L).start();
+            return new PipelineTestEnvironment(broker, simulator);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** Six new topics named after the test, created with the given partitions. */
+    PipelineTopics newTopics(String name, int partitions) {
+        String p = name + "-" + SEQUENCE.incrementAndGet() + ".";
+        PipelineTopics topics = new PipelineTopics(p + "requests", p + "succeeded", p + "not-found", p + "rejected",
+                p + "invalid", p + "dlq");
+        topics.createMissing(kafka.admin(), partitions);
+        return topics;
+    }
+
+    /** The settings of one pipeline instance on these topics: fast retries, no management server. */
+    Map<String, String> settings(PipelineTopics topics, String groupId) {
+        Map<String, String> o = new HashMap<>();
+        o.put("camel.main.name", groupId + "-" + SEQUENCE.incrementAndGet());
+        o.put("camel.management.enabled", "false");
+        o.put("bitrix24.kafka.bootstrap-servers", broker.bootstrapServers());
+        o.put("bitrix24.topic.requests", topics.requests());
+        o.put("bitrix24.topic.succeeded", topics.succeeded());
+        o.put("bitrix24.topic.not-found", topics.notFound());
+        o.put("bitrix24.topic.rejected", topics.rejected());
+        o.put("bitrix24.topic.invalid", topics.invalid());
+        o.put("bitrix24.topic.dead-letter", topics.deadLetter());
+        o.put("bitrix24.consumer.group-id", groupId);
+        o.put("bitrix24.consumer.poll-timeout-ms", "200");
+        o.put("bitrix24.webhook-url", simulator.webhookUrl());
+        o.put("camel.component.bitrix24.max-attempts", "3");
+        o.put("camel.component.bitrix24.initial-backoff", "20");
+        o.put("camel.component.bitrix24.max-backoff", "100");
+        o.put("camel.component.bitrix24.rate-limit-wait", "50");
+        o.put("camel.component.bitrix24.retry-budget", "10000");
+        o.put("camel.component.bitrix24.response-timeout", "3000");
+        return o;
+    }
+
+    /** Every outcome record now, on all five outcome topics, with the topic it is on. */
+    List<Outcome> outcomes(PipelineTopics topics) {
+        List<Outcome> all = new ArrayList<>();
+        for (String topic : topics.outcomeTopics()) {
+            kafka.readAll(topic).forEach(r -> all.add(new Outcome(topic, r)));
+        }
+        return all;
+    }
+
+    List<Outcome> awaitOutcomes(PipelineTopics topics, int count, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> outcomes(topics).size() >= count);
+        return outcomes(topics);
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+        simulator.close();
+        broker.close();
+    }
+
+    /** One outcome record and the topic it landed on. */
+    record Outcome(String topic, ConsumerRecord<byte[], byte[]> record) {
+        String key() {
+            return KafkaTestClient.text(record.key());
+        }
+
+        String header(String name) {
+            return KafkaTestClient.header(record, name);
+        }
+
+        String value() {
+            return KafkaTestClient.text(record.value());
+        }
+    }
+}
