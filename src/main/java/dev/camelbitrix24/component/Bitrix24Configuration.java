@@ -68,8 +68,8 @@ public class Bitrix24Configuration implements Cloneable {
     private int maxAttempts = 5;
 
     @UriParam(label = "producer", defaultValue = "60000", javaType = "java.time.Duration",
-              description = "The total time one call may take across all its attempts and waits, in milliseconds; "
-                            + "no retry is scheduled that would end past it.")
+              description = "The total time one call may spend on attempts and waits, in milliseconds: no retry is "
+                            + "scheduled to start past it (an attempt already sent may still take up to responseTimeout).")
     private long retryBudget = 60_000;
 
     @UriParam(label = "producer,advanced", defaultValue = "1000", javaType = "java.time.Duration",

@@ -168,7 +168,11 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
             executors.shutdown(worker);
             worker = null;
         }
-        client = null;
+        if (client != null) {
+            // retries that were waiting on the scheduler will never run: end their exchanges now
+            client.abortAll();
+            client = null;
+        }
         super.doStop();
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.client.Bitrix24Client;
 import dev.camelbitrix24.component.client.DeleteResult;
 import dev.camelbitrix24.component.client.TimeFigures;
 import org.apache.camel.AsyncCallback;
@@ -43,7 +44,13 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        getEndpoint().getClient().deleteActivity(id).whenComplete((result, error) -> {
+        Bitrix24Client client = getEndpoint().getClient();
+        if (client == null) {
+            exchange.setException(new IllegalStateException("The bitrix24 endpoint is not started"));
+            callback.done(true);
+            return true;
+        }
+        client.deleteActivity(id).whenComplete((result, error) -> {
             try {
                 if (error == null) {
                     succeeded(exchange, result);

@@ -1,7 +1,9 @@
 package dev.camelbitrix24.component.client;
 
 import java.net.URI;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +31,7 @@ public final class Bitrix24Client {
     final Executor worker;
     final LongSupplier clock;
     final AtomicReference<Long> lastOperatingResetAt = new AtomicReference<>();
+    final Set<DeleteCall> active = ConcurrentHashMap.newKeySet();
 
     /**
      * @param scheduler runs retries after their delay
@@ -53,7 +56,22 @@ public final class Bitrix24Client {
 
     /** Deletes one activity; completes with a {@link DeleteResult} or exceptionally with a {@code Bitrix24Exception}. */
     public CompletableFuture<DeleteResult> deleteActivity(long id) {
-        return new DeleteCall(this, id).start();
+        DeleteCall call = new DeleteCall(this, id);
+        active.add(call);
+        CompletableFuture<DeleteResult> result = call.start();
+        result.whenComplete((done, error) -> active.remove(call));
+        return result;
+    }
+
+    /**
+     * Ends every call still running (waiting for a retry, a reply or a refresh) with a TRANSPORT_ERROR, so that no
+     * exchange waits forever once the endpoint stops. Called after the HTTP client and the scheduler are shut down.
+     */
+    public void abortAll() {
+        for (DeleteCall call : active) {
+            call.abort();
+        }
+        active.clear();
     }
 
     /** The OAuth session, or null in webhook mode. */

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * re-sent to the new address; a refused access token, refreshed once and re-sent; a retriable failure, re-sent after
  * the retry policy's delay on the scheduler (no thread waits); anything else ends the call with a typed exception.
  * <p>
- * The lost-reply rule (PROTOCOL §7): once an attempt may have reached Bitrix24 without its reply reaching us (a
- * timeout or a reset after the request went out, or a server error), a later {@code Activity is not found.} means the
- * earlier attempt deleted it, so the call succeeds, confirmed on retry.
+ * The lost-reply rule (PROTOCOL §7): once an attempt may have run on Bitrix24 without its answer reaching us (a
+ * timeout, reset or cut-short body after the request went out, or a 5xx that is not Bitrix24's own error envelope,
+ * such as a gateway's page), a later {@code Activity is not found.} means the earlier attempt deleted it, so the call
+ * succeeds, confirmed on retry. An error envelope from Bitrix24 itself is its answer, so the method did not run.
  */
 final class DeleteCall {
 
@@ -47,7 +48,8 @@ final class DeleteCall {
 
     // confined: each step runs after the previous one completed (happens-before through the executors)
     private URI target;
-    private int attempts;
+    // volatile: also read by abort(), from the thread that stops the endpoint
+    private volatile int attempts;
     private int redirects;
     private boolean refreshed;
     private boolean mayHaveReached;
@@ -134,8 +136,8 @@ final class DeleteCall {
             LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed", id);
             succeed(true);
         } else {
-            if (verdict.type() == Bitrix24ErrorType.SERVER_ERROR) {
-                // the method may have run before the server failed
+            if (verdict.httpStatus() >= 500 && verdict.errorCode() == null) {
+                // not Bitrix24's answer: a gateway or a crash lost it, and the method may have run
                 mayHaveReached = true;
             }
             retryOrFail(verdict.type(), verdict.errorCode(), verdict.errorDescription(), status, null);
@@ -154,9 +156,15 @@ final class DeleteCall {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof Bitrix24Exception refreshFailure) {
+            if (cause instanceof Bitrix24Exception refreshFailure && refreshFailure.getHttpResponseCode() == 0) {
+                // no refresh was possible (no refresh token or client credentials): Bitrix24's refusal stands, the
+                // cause says why it was not refreshed (not a Bitrix24Exception: Camel matches the deepest one first)
+                fail(Bitrix24ErrorType.AUTHENTICATION_FAILED, refusal.errorCode(), refusal.errorDescription(),
+                        refusal.httpStatus(), new IllegalStateException(refreshFailure.getErrorDescription()));
+            } else if (cause instanceof Bitrix24Exception refreshFailure) {
+                // the OAuth server's own answer (invalid_grant, ...)
                 fail(refreshFailure.getType(), refreshFailure.getErrorCode(), refreshFailure.getErrorDescription(),
-                        refreshFailure.getHttpResponseCode() > 0 ? refreshFailure.getHttpResponseCode() : lastStatus, null);
+                        refreshFailure.getHttpResponseCode(), null);
             } else {
                 fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, "The token refresh failed: " + describe(cause), lastStatus,
                         cause);
@@ -225,6 +233,12 @@ final class DeleteCall {
             // the endpoint is stopping
             fail(type, code, description, status, cause);
         }
+    }
+
+    /** Ends the call as the endpoint stops; a call that already ended is left as it is. */
+    void abort() {
+        result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                "The endpoint stopped before the call completed", 0, true, attempts, null));
     }
 
     private void succeed(boolean confirmedOnRetry) {

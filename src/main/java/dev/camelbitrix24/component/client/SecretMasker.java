@@ -1,6 +1,7 @@
 package dev.camelbitrix24.component.client;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -30,7 +31,10 @@ public final class SecretMasker {
             return null;
         }
         String masked = text;
-        for (String secret : secrets.get()) {
+        // longest first: a secret that contains another must not be left half masked
+        List<String> ordered = secrets.get().stream().filter(Objects::nonNull)
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        for (String secret : ordered) {
             // very short values (a user id in a webhook path) would blank out unrelated text; real secrets are long
             if (secret != null && secret.length() >= 4) {
                 masked = masked.replace(secret, MASK);

@@ -1,0 +1,128 @@
+package dev.camelbitrix24.component.simulated;
+
+import java.net.InetAddress;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.support.CamelHarness;
+import dev.camelbitrix24.simulator.Bitrix24Simulator;
+import dev.camelbitrix24.simulator.RatePlan;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTPS against the simulator's self-signed certificate: refused with the JVM's trust store (verification is on),
+ * accepted once sslContextParameters trusts that certificate.
+ */
+class TlsOnSimulatorTest {
+
+    private static Bitrix24Simulator sim;
+    private CamelHarness camel;
+
+    @BeforeAll
+    static void startSimulator() {
+        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(0).webhookCode("tlsW3bh00kC0de").seed(100)
+                .ratePlan(RatePlan.OFF).start();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void startCamel() {
+        sim.control().reset();
+        camel = new CamelHarness();
+    }
+
+    @AfterEach
+    void stopCamel() {
+        camel.close();
+    }
+
+    private String httpsWebhook() {
+        return sim.httpsBaseUrl() + "/rest/1/tlsW3bh00kC0de/";
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefusedBeforeAnythingIsSent() {
+        Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")&maxAttempts=1",
+                5L);
+
+        Bitrix24Exception error = exchange.getException(Bitrix24Exception.class);
+        assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.TRANSPORT_ERROR);
+        assertThat(error.getErrorDescription()).containsIgnoringCase("SSL");
+        assertThat(sim.control().callCount("crm.activity.delete")).isZero();
+        assertThat(sim.control().activityExists(5)).isTrue();
+    }
+
+    @Test
+    void aTrustedCertificateCarriesTheCall() throws Exception {
+        SSLContextParameters tls = new SSLContextParameters();
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setTrustManager(trustingOnly(serverCertificate()));
+        tls.setTrustManagers(trust);
+        camel.context().getRegistry().bind("simulatorTls", tls);
+
+        Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")"
+                                       + "&sslContextParameters=#simulatorTls", 5L);
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(sim.control().activityExists(5)).isFalse();
+    }
+
+    /** The simulator's certificate, read from a handshake (it is generated fresh at each start). */
+    private static X509Certificate serverCertificate() throws Exception {
+        AtomicReference<X509Certificate> seen = new AtomicReference<>();
+        X509TrustManager recorder = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                seen.set(chain[0]);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] { recorder }, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), sim.httpsPort())) {
+            socket.startHandshake();
+        }
+        return seen.get();
+    }
+
+    private static X509TrustManager trustingOnly(X509Certificate certificate) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("simulator", certificate);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return (X509TrustManager) factory.getTrustManagers()[0];
+    }
+}
