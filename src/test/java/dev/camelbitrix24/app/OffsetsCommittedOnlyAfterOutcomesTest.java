@@ -2,6 +2,7 @@ package dev.camelbitrix24.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,8 @@ class OffsetsCommittedOnlyAfterOutcomesTest {
         PipelineTopics topics = env.newTopics("offsets", 2);
         String group = "offsets-group";
         ExecutorService background = Executors.newFixedThreadPool(2);
-        List<RecordMetadata> sent = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RecordMetadata> sent = Collections.synchronizedList(new ArrayList<>());
+        List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         Future<?> producing;
         Map<Integer, Long> committedAtStop;
         try (Pipeline first = Pipeline.start(env.settings(topics, group))) {
