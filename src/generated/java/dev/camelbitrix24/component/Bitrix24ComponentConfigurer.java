@@ -38,6 +38,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": getOrCreateConfiguration(target).setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "calllistener":
+        case "callListener": target.setCallListener(property(camelContext, dev.camelbitrix24.component.Bitrix24CallListener.class, value)); return true;
         case "clientid":
         case "clientId": getOrCreateConfiguration(target).setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
@@ -45,6 +47,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": target.setConfiguration(property(camelContext, dev.camelbitrix24.component.Bitrix24Configuration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckinterval":
+        case "healthCheckInterval": getOrCreateConfiguration(target).setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "initialbackoff":
         case "initialBackoff": getOrCreateConfiguration(target).setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -82,6 +90,11 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
     }
 
     @Override
+    public String[] getAutowiredNames() {
+        return new String[]{"callListener"};
+    }
+
+    @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
@@ -92,6 +105,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "calllistener":
+        case "callListener": return dev.camelbitrix24.component.Bitrix24CallListener.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
@@ -99,6 +114,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": return dev.camelbitrix24.component.Bitrix24Configuration.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckinterval":
+        case "healthCheckInterval": return long.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -147,6 +168,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return getOrCreateConfiguration(target).isAllowInsecureHttp();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "calllistener":
+        case "callListener": return target.getCallListener();
         case "clientid":
         case "clientId": return getOrCreateConfiguration(target).getClientId();
         case "clientsecret":
@@ -154,6 +177,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckinterval":
+        case "healthCheckInterval": return getOrCreateConfiguration(target).getHealthCheckInterval();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "initialbackoff":
         case "initialBackoff": return getOrCreateConfiguration(target).getInitialBackoff();
         case "lazystartproducer":

@@ -35,6 +35,8 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckinterval":
+        case "healthCheckInterval": target.getConfiguration().setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "initialbackoff":
         case "initialBackoff": target.getConfiguration().setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -86,6 +88,8 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientSecret": return java.lang.String.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "healthcheckinterval":
+        case "healthCheckInterval": return long.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -138,6 +142,8 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientSecret": return target.getConfiguration().getClientSecret();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
+        case "healthcheckinterval":
+        case "healthCheckInterval": return target.getConfiguration().getHealthCheckInterval();
         case "initialbackoff":
         case "initialBackoff": return target.getConfiguration().getInitialBackoff();
         case "lazystartproducer":

@@ -23,13 +23,14 @@ public class Bitrix24EndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(23);
+        Set<String> props = new HashSet<>(24);
         props.add("accessToken");
         props.add("activityId");
         props.add("allowInsecureHttp");
         props.add("clientId");
         props.add("clientSecret");
         props.add("connectTimeout");
+        props.add("healthCheckInterval");
         props.add("initialBackoff");
         props.add("lazyStartProducer");
         props.add("maxAttempts");

@@ -62,6 +62,12 @@ public class Bitrix24Configuration implements Cloneable {
                             + "header carries one.")
     private Long activityId;
 
+    @UriParam(label = "health", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "The producer's health check calls profile (one authenticated request) at most once per "
+                            + "this interval and reports the cached result in between, so that health probes never "
+                            + "spend the portal's request budget faster than that.")
+    private long healthCheckInterval = 60_000;
+
     @UriParam(label = "producer", defaultValue = "5",
               description = "The most times one call is sent for retriable failures (rate limit, operating-time limit, "
                             + "server and network errors), first attempt included.")
@@ -209,6 +215,14 @@ public class Bitrix24Configuration implements Cloneable {
 
     public void setActivityId(Long activityId) {
         this.activityId = activityId;
+    }
+
+    public long getHealthCheckInterval() {
+        return healthCheckInterval;
+    }
+
+    public void setHealthCheckInterval(long healthCheckInterval) {
+        this.healthCheckInterval = healthCheckInterval;
     }
 
     public int getMaxAttempts() {

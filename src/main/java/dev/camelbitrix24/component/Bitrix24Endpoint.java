@@ -20,6 +20,8 @@ import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -48,6 +50,8 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
     private ScheduledExecutorService scheduler;
     private ExecutorService worker;
     private Bitrix24Client client;
+    private Bitrix24ProducerHealthCheck healthCheck;
+    private WritableHealthCheckRepository healthChecks;
 
     public Bitrix24Endpoint(String uri, Bitrix24Component component, String method,
                             Bitrix24Configuration configuration) {
@@ -138,7 +142,22 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         SecretMasker masker = new SecretMasker(() -> secrets(finalSession));
         client = new Bitrix24Client(configuration, methodUrl(), http, mapper,
                 new RetryPolicy(configuration, () -> ThreadLocalRandom.current().nextDouble()), session, masker,
-                scheduler, worker, System::currentTimeMillis);
+                scheduler, worker, System::currentTimeMillis, ((Bitrix24Component) getComponent()).getCallListener());
+        registerHealthCheck();
+    }
+
+    /**
+     * Adds this endpoint's {@link Bitrix24ProducerHealthCheck} to Camel's producer health checks, when health checks
+     * are on (camel-health present); one per endpoint, because the endpoint owns the client and credentials.
+     */
+    private void registerHealthCheck() {
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = new Bitrix24ProducerHealthCheck(this);
+            healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
+            healthChecks.addHealthCheck(healthCheck);
+        }
     }
 
     /** Every secret of this endpoint, for masking text that came from elsewhere. */
@@ -165,6 +184,10 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
 
     @Override
     protected void doStop() throws Exception {
+        if (healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
         if (http != null) {
             http.close(CloseMode.GRACEFUL);
             http = null;

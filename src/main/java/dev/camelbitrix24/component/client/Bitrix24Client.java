@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24Configuration;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 
@@ -32,15 +33,19 @@ public final class Bitrix24Client {
     final LongSupplier clock;
     final AtomicReference<Long> lastOperatingResetAt = new AtomicReference<>();
     final Set<DeleteCall> active = ConcurrentHashMap.newKeySet();
+    /** Never null: a listener that ignores everything when none is configured. */
+    final Bitrix24CallListener listener;
 
     /**
      * @param scheduler runs retries after their delay
      * @param worker    runs reply handling and completions, keeping them off HttpClient's I/O threads
      * @param clock     wall-clock milliseconds
+     * @param listener  hears replies and retries, for metrics; null for none
      */
     public Bitrix24Client(Bitrix24Configuration configuration, URI methodUrl, CloseableHttpAsyncClient http,
                           ObjectMapper mapper, RetryPolicy retryPolicy, OAuthSession session, SecretMasker masker,
-                          ScheduledExecutorService scheduler, Executor worker, LongSupplier clock) {
+                          ScheduledExecutorService scheduler, Executor worker, LongSupplier clock,
+                          Bitrix24CallListener listener) {
         this.configuration = configuration;
         this.methodUrl = methodUrl;
         this.http = http;
@@ -52,6 +57,7 @@ public final class Bitrix24Client {
         this.scheduler = scheduler;
         this.worker = worker;
         this.clock = clock;
+        this.listener = GuardedCallListener.of(listener);
     }
 
     /** Deletes one activity; completes with a {@link DeleteResult} or exceptionally with a {@code Bitrix24Exception}. */
@@ -61,6 +67,14 @@ public final class Bitrix24Client {
         CompletableFuture<DeleteResult> result = call.start();
         result.whenComplete((done, error) -> active.remove(call));
         return result;
+    }
+
+    /**
+     * Calls {@code profile}, the cheapest authenticated method (it needs no scope), once, without retries: completes
+     * with the verdict, a success when the portal accepts this endpoint's credentials. Never completes exceptionally.
+     */
+    public CompletableFuture<ReplyVerdict> checkProfile() {
+        return new ProfileCall(this, methodUrl.resolve(ProfileCall.METHOD + ".json")).start();
     }
 
     /**

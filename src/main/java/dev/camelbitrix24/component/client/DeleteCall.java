@@ -117,6 +117,7 @@ final class DeleteCall {
     private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
         int status = response.getCode();
         lastStatus = status;
+        client.listener.onReply(status);
         if (status >= 300 && status < 400) {
             followRedirect(response);
             return;
@@ -247,6 +248,7 @@ final class DeleteCall {
         }
         LOG.debug("crm.activity.delete id={}: attempt {} failed with {} (HTTP {}, error \"{}\"), retrying in {} ms", id,
                 attempts, type, status, code, delay);
+        client.listener.onRetry(type, delay);
         try {
             client.scheduler.schedule(this::send, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
