@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.camelbitrix24.component.client.PortalLimitsRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.Metadata;
@@ -23,7 +24,14 @@ public class Bitrix24Component extends DefaultComponent {
     @Metadata(description = "The defaults every endpoint starts from; each option can also be set on its own.")
     private Bitrix24Configuration configuration = new Bitrix24Configuration();
 
+    /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
+    private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
+
     public Bitrix24Component() {
+    }
+
+    PortalLimitsRegistry portalLimits() {
+        return portalLimits;
     }
 
     @Override
