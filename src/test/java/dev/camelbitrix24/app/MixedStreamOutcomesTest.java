@@ -1,6 +1,7 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class MixedStreamOutcomesTest {
         // the pipeline batches concurrent deletes, so each is sent alone below, and the faults hit its batch
         control.injectFault(FaultSpec.internalServerError().times(4).onMethod("batch"));
 
-        List<Case> cases = new java.util.ArrayList<>();
+        List<Case> cases = new ArrayList<>();
         cases.add(new Case("broken", utf8("{\"id\":20,\"requestId\":\"broken\"}"), t.deadLetter(), "SERVER_ERROR"));
         cases.add(new Case("flaky", utf8("{\"id\":21,\"requestId\":\"flaky\"}"), t.succeeded(), "DELETED"));
         for (int i = 1; i <= 8; i++) {
