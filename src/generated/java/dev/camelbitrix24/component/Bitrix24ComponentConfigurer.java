@@ -38,6 +38,7 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": getOrCreateConfiguration(target).setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
         case "calllistener":
         case "callListener": target.setCallListener(property(camelContext, dev.camelbitrix24.component.Bitrix24CallListener.class, value)); return true;
         case "clientid":
@@ -61,18 +62,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxbackoff":
         case "maxBackoff": getOrCreateConfiguration(target).setMaxBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxbatchwait":
+        case "maxBatchWait": getOrCreateConfiguration(target).setMaxBatchWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnections":
         case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxredirects":
         case "maxRedirects": getOrCreateConfiguration(target).setMaxRedirects(property(camelContext, int.class, value)); return true;
         case "oauthtokenurl":
         case "oauthTokenUrl": getOrCreateConfiguration(target).setOauthTokenUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": getOrCreateConfiguration(target).setOperatingTimeLimit(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": getOrCreateConfiguration(target).setOperatingTimeReserve(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": getOrCreateConfiguration(target).setOperationTimeLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "portalurl":
         case "portalUrl": getOrCreateConfiguration(target).setPortalUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ratelimitwait":
         case "rateLimitWait": getOrCreateConfiguration(target).setRateLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "rateplan":
+        case "ratePlan": getOrCreateConfiguration(target).setRatePlan(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "responsetimeout":
@@ -105,6 +116,7 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batching": return boolean.class;
         case "calllistener":
         case "callListener": return dev.camelbitrix24.component.Bitrix24CallListener.class;
         case "clientid":
@@ -128,18 +140,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": return int.class;
         case "maxbackoff":
         case "maxBackoff": return long.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
+        case "maxbatchwait":
+        case "maxBatchWait": return long.class;
         case "maxconnections":
         case "maxConnections": return int.class;
         case "maxredirects":
         case "maxRedirects": return int.class;
         case "oauthtokenurl":
         case "oauthTokenUrl": return java.lang.String.class;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return long.class;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return long.class;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return long.class;
         case "portalurl":
         case "portalUrl": return java.lang.String.class;
         case "ratelimitwait":
         case "rateLimitWait": return long.class;
+        case "rateplan":
+        case "ratePlan": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "responsetimeout":
@@ -168,6 +190,7 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return getOrCreateConfiguration(target).isAllowInsecureHttp();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batching": return getOrCreateConfiguration(target).isBatching();
         case "calllistener":
         case "callListener": return target.getCallListener();
         case "clientid":
@@ -191,18 +214,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
         case "maxbackoff":
         case "maxBackoff": return getOrCreateConfiguration(target).getMaxBackoff();
+        case "maxbatchsize":
+        case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
+        case "maxbatchwait":
+        case "maxBatchWait": return getOrCreateConfiguration(target).getMaxBatchWait();
         case "maxconnections":
         case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
         case "maxredirects":
         case "maxRedirects": return getOrCreateConfiguration(target).getMaxRedirects();
         case "oauthtokenurl":
         case "oauthTokenUrl": return getOrCreateConfiguration(target).getOauthTokenUrl();
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return getOrCreateConfiguration(target).getOperatingTimeLimit();
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return getOrCreateConfiguration(target).getOperatingTimeReserve();
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return getOrCreateConfiguration(target).getOperationTimeLimitWait();
         case "portalurl":
         case "portalUrl": return getOrCreateConfiguration(target).getPortalUrl();
         case "ratelimitwait":
         case "rateLimitWait": return getOrCreateConfiguration(target).getRateLimitWait();
+        case "rateplan":
+        case "ratePlan": return getOrCreateConfiguration(target).getRatePlan();
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "responsetimeout":

@@ -23,10 +23,11 @@ public class Bitrix24EndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(24);
+        Set<String> props = new HashSet<>(30);
         props.add("accessToken");
         props.add("activityId");
         props.add("allowInsecureHttp");
+        props.add("batching");
         props.add("clientId");
         props.add("clientSecret");
         props.add("connectTimeout");
@@ -35,13 +36,18 @@ public class Bitrix24EndpointUriFactory extends org.apache.camel.support.compone
         props.add("lazyStartProducer");
         props.add("maxAttempts");
         props.add("maxBackoff");
+        props.add("maxBatchSize");
+        props.add("maxBatchWait");
         props.add("maxConnections");
         props.add("maxRedirects");
         props.add("method");
         props.add("oauthTokenUrl");
+        props.add("operatingTimeLimit");
+        props.add("operatingTimeReserve");
         props.add("operationTimeLimitWait");
         props.add("portalUrl");
         props.add("rateLimitWait");
+        props.add("ratePlan");
         props.add("refreshToken");
         props.add("responseTimeout");
         props.add("retryBudget");

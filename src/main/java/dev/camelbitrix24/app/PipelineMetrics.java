@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.spi.CamelEvent;
@@ -16,7 +17,8 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * The pipeline's own Micrometer meters, next to Camel's: outcomes by type and their latency (from Camel's events),
- * HTTP replies by status and retries by cause (from the bitrix24 component, as its {@link Bitrix24CallListener}).
+ * HTTP replies by status, retries by cause, batch sizes and the time requests wait for the portal's request pacer
+ * (from the bitrix24 component, as its {@link Bitrix24CallListener}).
  * They go to the registry camel-micrometer binds as {@code metricsRegistry}, scraped at {@code /observe/metrics};
  * without one (metrics off) nothing is recorded. Tags hold only bounded values: types and HTTP statuses.
  */
@@ -29,6 +31,8 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     static final String OUTCOME_LATENCY = "bitrix24.outcome.latency";
     static final String HTTP_REPLIES = "bitrix24.http.replies";
     static final String RETRIES = "bitrix24.retries";
+    static final String BATCH_SIZE = "bitrix24.batch.size";
+    static final String RATE_LIMITER_WAIT = "bitrix24.ratelimiter.wait";
 
     /** Latency buckets a dashboard can draw a distribution from without hundreds of series per outcome. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -38,6 +42,8 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> replies = new ConcurrentHashMap<>();
     private final Map<Bitrix24ErrorType, Counter> retries = new ConcurrentHashMap<>();
+    private volatile DistributionSummary batchSizes;
+    private volatile Timer rateLimiterWaits;
     private volatile MeterRegistry registry;
 
     public PipelineMetrics() {
@@ -82,6 +88,20 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
         }
     }
 
+    @Override
+    public void onBatch(int size) {
+        if (registry() != null) {
+            batchSizes.record(size);
+        }
+    }
+
+    @Override
+    public void onRateLimiterWait(long waitedMillis) {
+        if (registry() != null) {
+            rateLimiterWaits.record(waitedMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /**
      * The registry, looked up on first use (camel-micrometer binds it while Camel Main configures the context, which
      * may be after this bean was made). The series a dashboard needs from the start are registered at zero then.
@@ -92,6 +112,12 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
             found = getCamelContext().getRegistry().lookupByNameAndType(METER_REGISTRY, MeterRegistry.class);
             if (found != null) {
                 registerAtZero(found);
+                batchSizes = DistributionSummary.builder(BATCH_SIZE)
+                        .description("Deletes per batch call sent to Bitrix24").serviceLevelObjectives(1, 5, 10, 25, 49, 50)
+                        .register(found);
+                rateLimiterWaits = Timer.builder(RATE_LIMITER_WAIT)
+                        .description("Time a request waited for the portal's request bucket before it was sent (0 when it did not)")
+                        .serviceLevelObjectives(LATENCY_BUCKETS).register(found);
                 registry = found;
             }
         }

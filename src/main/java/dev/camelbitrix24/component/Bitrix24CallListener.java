@@ -14,7 +14,22 @@ public interface Bitrix24CallListener {
     default void onReply(int httpStatus) {
     }
 
-    /** A failed attempt that the component is about to send again, after {@code delayMillis}. */
+    /**
+     * A failed delete that the component is about to send again, after {@code delayMillis}; inside a batch, once per
+     * delete sent again.
+     */
     default void onRetry(Bitrix24ErrorType cause, long delayMillis) {
+    }
+
+    /** A {@code batch} call about to be sent with {@code size} deletes (only with {@code batching=true}). */
+    default void onBatch(int size) {
+    }
+
+    /**
+     * A request (a delete, a batch or the health check's profile) about to be sent, after waiting {@code waitedMillis}
+     * for the portal's request bucket (the client-side rate limiter, {@code ratePlan}); 0 when it did not wait. Not
+     * called when the rate plan is {@code off}.
+     */
+    default void onRateLimiterWait(long waitedMillis) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.camelbitrix24.component.client.PortalLimitsRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.Metadata;
@@ -26,11 +27,19 @@ public class Bitrix24Component extends HealthCheckComponent {
     private Bitrix24Configuration configuration = new Bitrix24Configuration();
 
     @Metadata(label = "advanced", autowired = true,
-              description = "Hears every HTTP reply and retry of the component's calls, for metrics (no secret is "
-                            + "passed to it). Autowired: a single Bitrix24CallListener bean in the registry is used.")
+              description = "Hears the component's HTTP replies, retries, batch sizes and rate-limiter waits, for "
+                            + "metrics (no secret is passed to it). Autowired: a single Bitrix24CallListener bean in the "
+                            + "registry is used.")
     private Bitrix24CallListener callListener;
 
+    /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
+    private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
+
     public Bitrix24Component() {
+    }
+
+    PortalLimitsRegistry portalLimits() {
+        return portalLimits;
     }
 
     @Override
@@ -75,7 +84,7 @@ public class Bitrix24Component extends HealthCheckComponent {
         return callListener;
     }
 
-    /** Hears every HTTP reply and retry of the component's calls, for metrics; none by default. */
+    /** Hears the component's HTTP replies, retries, batch sizes and rate-limiter waits, for metrics; none by default. */
     public void setCallListener(Bitrix24CallListener callListener) {
         this.callListener = callListener;
     }

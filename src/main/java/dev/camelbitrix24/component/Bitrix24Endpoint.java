@@ -13,6 +13,7 @@ import dev.camelbitrix24.component.client.Bitrix24Urls;
 import dev.camelbitrix24.component.client.HttpClientFactory;
 import dev.camelbitrix24.component.client.OAuthSession;
 import dev.camelbitrix24.component.client.OAuthTokenClient;
+import dev.camelbitrix24.component.client.RequestPacer;
 import dev.camelbitrix24.component.client.RetryPolicy;
 import dev.camelbitrix24.component.client.SecretMasker;
 import org.apache.camel.AsyncEndpoint;
@@ -86,9 +87,23 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         if (c.getConnectTimeout() <= 0 || c.getResponseTimeout() <= 0 || c.getMaxConnections() < 1) {
             throw new IllegalArgumentException("connectTimeout, responseTimeout and maxConnections must be positive");
         }
+        if (c.getMaxBatchSize() < 1 || c.getMaxBatchSize() > 50) {
+            throw new IllegalArgumentException("maxBatchSize must be between 1 and 50 (Bitrix24's batch limit)");
+        }
+        if (c.getMaxBatchWait() < 0 || c.getOperatingTimeLimit() <= 0 || c.getOperatingTimeReserve() < 0) {
+            throw new IllegalArgumentException("maxBatchWait and operatingTimeReserve must not be negative, "
+                                               + "operatingTimeLimit must be positive");
+        }
+        RequestPacer.check(c.getRatePlan());
         if (c.getActivityId() != null && c.getActivityId() <= 0) {
             throw new IllegalArgumentException("activityId must be a positive integer");
         }
+    }
+
+    private URI batchUrl() {
+        return configuration.isOAuth()
+                ? Bitrix24Urls.portalMethodUrl(configuration.getPortalUrl(), "batch")
+                : Bitrix24Urls.webhookMethodUrl(configuration.getWebhookUrl(), "batch");
     }
 
     private URI methodUrl() {
@@ -142,7 +157,10 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         SecretMasker masker = new SecretMasker(() -> secrets(finalSession));
         client = new Bitrix24Client(configuration, methodUrl(), http, mapper,
                 new RetryPolicy(configuration, () -> ThreadLocalRandom.current().nextDouble()), session, masker,
-                scheduler, worker, System::currentTimeMillis, ((Bitrix24Component) getComponent()).getCallListener());
+                scheduler, worker, System::currentTimeMillis,
+                ((Bitrix24Component) getComponent()).portalLimits().forPortal(methodUrl(), configuration.getRatePlan(),
+                        configuration.getOperatingTimeLimit(), configuration.getOperatingTimeReserve()),
+                configuration.isBatching() ? batchUrl() : null, ((Bitrix24Component) getComponent()).getCallListener());
         registerHealthCheck();
     }
 

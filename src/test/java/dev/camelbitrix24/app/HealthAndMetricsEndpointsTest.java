@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The pipeline as operators see it, through Camel Main's management server on 127.0.0.1: after a small mixed run
  * (a 429 and two 503s on the way, deletes, not-founds, a refusal, a malformed request) {@code /observe/metrics} has
- * the outcomes by type, the latency, the replies by status and the retries by cause; {@code /observe/health} is UP
+ * the outcomes by type, the latency, the replies by status, the retries by cause, the batch sizes and the time spent
+ * waiting for the request pacer; {@code /observe/health} is UP
  * with the Kafka, route and bitrix24 checks, however often asked for one {@code profile} call; the log has progress
  * lines and one line per failure, no stack trace and no webhook URL.
  */
@@ -55,11 +56,11 @@ class HealthAndMetricsEndpointsTest {
         PipelineTopics t = env.newTopics("observe", 1);
         SimulatorControl control = env.simulator.control();
         long deniedId = control.addActivity(ActivitySpec.plain().deletableOnlyBy(2));
-        // the first request meets a 429, then two 503s, then gets through (faults apply in the order injected)
+        // the first batch call meets a 429, then two 503s, then gets through (faults apply in the order injected)
         control.injectFault(FaultSpec.status(429, "{\"error\":\"OPERATION_TIME_LIMIT\",\"error_description\":"
-                                                  + "\"Method is blocked due to operation time limit.\"}").times(1).onMethod("crm.activity.delete"));
+                                                  + "\"Method is blocked due to operation time limit.\"}").times(1).onMethod("batch"));
         control.injectFault(FaultSpec.status(503, "{\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":"
-                                                  + "\"Too many requests\"}").times(2).onMethod("crm.activity.delete"));
+                                                  + "\"Too many requests\"}").times(2).onMethod("batch"));
         for (int id = 31; id <= 34; id++) {
             env.kafka.send(t.requests(), null, "ok-" + id, utf8("{\"id\":" + id + ",\"requestId\":\"ok-" + id + "\"}"), Map.of());
         }
@@ -109,12 +110,23 @@ class HealthAndMetricsEndpointsTest {
         assertThat(value(metrics, "bitrix24_outcome_latency_seconds_sum", "outcome", "DELETED")).isPositive();
         assertThat(value(metrics, "bitrix24_http_replies_total", "status", "429")).isEqualTo(1);
         assertThat(value(metrics, "bitrix24_http_replies_total", "status", "503")).isEqualTo(2);
-        // scraped before any health probe: the deletes' 200s, the not-found's and the refusal's 400s
-        assertThat(value(metrics, "bitrix24_http_replies_total", "status", "200")).isEqualTo(4);
-        assertThat(value(metrics, "bitrix24_http_replies_total", "status", "400")).isEqualTo(2);
-        assertThat(value(metrics, "bitrix24_retries_total", "cause", "OPERATION_TIME_LIMIT")).isEqualTo(1);
-        assertThat(value(metrics, "bitrix24_retries_total", "cause", "RATE_LIMITED")).isEqualTo(2);
+        // how the six deletes share batch calls depends on timing; every fault hits one whole batch call, so each of
+        // its deletes is retried, and every batch call went through the pacer. Scraped before any health probe.
+        double batches = value(metrics, "bitrix24_batch_size_count", null, null);
+        assertThat(batches).isGreaterThanOrEqualTo(4); // the 429, two 503s and at least one that got through
+        assertThat(value(metrics, "bitrix24_batch_size_sum", null, null)).isGreaterThanOrEqualTo(6 + 3);
+        assertThat(value(metrics, "bitrix24_batch_size_max", null, null)).isBetween(1.0, 6.0);
+        assertThat(value(metrics, "bitrix24_http_replies_total", "status", "200")).isEqualTo(batches - 3);
+        assertThat(value(metrics, "bitrix24_retries_total", "cause", "OPERATION_TIME_LIMIT")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "bitrix24_retries_total", "cause", "RATE_LIMITED")).isGreaterThanOrEqualTo(2);
         assertThat(value(metrics, "bitrix24_retries_total", "cause", "SERVER_ERROR")).isZero();
+        assertThat(value(metrics, "bitrix24_batch_size_sum", null, null) - 6)
+                .as("deletes sent again = retries")
+                .isEqualTo(value(metrics, "bitrix24_retries_total", "cause", "OPERATION_TIME_LIMIT")
+                           + value(metrics, "bitrix24_retries_total", "cause", "RATE_LIMITED"));
+        assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_count", null, null)).isEqualTo(batches);
+        // a 503 fills the pacer's bucket: the call after it waited for a slot
+        assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_sum", null, null)).isPositive();
         assertThat(metrics).contains("camel_exchanges_total").doesNotContain("/rest/1/")
                 .doesNotContain(env.simulator.webhookUrl());
 
@@ -141,11 +153,11 @@ class HealthAndMetricsEndpointsTest {
         return log.lines().filter(l -> l.contains(containing)).toList();
     }
 
-    /** The value of the Prometheus series {@code name{...tag="value"...}}; 0 when it is missing. */
+    /** The value of the Prometheus series {@code name{...tag="value"...}} (any tags when tag is null); 0 when missing. */
     private static double value(String metrics, String name, String tag, String tagValue) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + tag + "=\"" + Pattern.quote(tagValue)
-                                    + "\"[^}]*} (\\S+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        String tags = tag == null ? "(\\{[^}]*})?" : "\\{[^}]*" + tag + "=\"" + Pattern.quote(tagValue) + "\"[^}]*}";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + tags + " (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(m.groupCount())) : 0;
     }
 
     private static String get(String url) throws IOException, InterruptedException {

@@ -126,7 +126,9 @@ class OffsetsCommittedOnlyAfterOutcomesTest {
         }
         assertThat(all).allSatisfy(o -> assertThat(o.header(OutcomeHeaders.ORIGINAL_OFFSET))
                 .isEqualTo(String.valueOf(byKey.get(o.key()).offset())));
-        // order within a partition: outcomes were written in the order of the requests' offsets
+        // order within a partition: outcomes were written in the order of the requests' offsets. Between polls the
+        // pipeline keeps that order; within one poll it holds here because a poll's few requests share one batch, whose
+        // replies are handed out in command order (the README says when order is not kept)
         for (int partition = 0; partition < 2; partition++) {
             String p = String.valueOf(partition);
             List<Long> writtenInOffsetOrder = all.stream().filter(o -> p.equals(o.header(OutcomeHeaders.ORIGINAL_PARTITION)))

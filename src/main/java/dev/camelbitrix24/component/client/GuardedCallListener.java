@@ -42,6 +42,24 @@ final class GuardedCallListener implements Bitrix24CallListener {
         }
     }
 
+    @Override
+    public void onBatch(int size) {
+        try {
+            delegate.onBatch(size);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void onRateLimiterWait(long waitedMillis) {
+        try {
+            delegate.onRateLimiterWait(waitedMillis);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     private void failed(RuntimeException e) {
         LOG.debug("The Bitrix24 call listener {} failed: {}", delegate.getClass().getName(), e.toString());
     }

@@ -3,6 +3,8 @@ package dev.camelbitrix24.component.client;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,8 +17,9 @@ import org.apache.hc.core5.http.ContentType;
 
 /**
  * One call of {@code profile}, the cheapest authenticated Bitrix24 method (no scope needed), to learn whether the
- * portal answers and accepts the endpoint's credentials. No retries: a health check must cost one request. In OAuth
- * mode a refused access token is refreshed once (the same single-flight refresh the deletes use) and sent again.
+ * portal answers and accepts the endpoint's credentials. No retries: a health check must cost one request, and it
+ * waits for the portal's request pacer like every other request, so that it never pushes the deletes into a 503. In
+ * OAuth mode a refused access token is refreshed once (the same single-flight refresh the deletes use) and sent again.
  */
 final class ProfileCall {
 
@@ -26,6 +29,7 @@ final class ProfileCall {
     private final URI url;
     private final CompletableFuture<ReplyVerdict> result = new CompletableFuture<>();
     private boolean refreshed;
+    private final PacerWait pacerWait = new PacerWait();
 
     ProfileCall(Bitrix24Client client, URI url) {
         this.client = client;
@@ -38,6 +42,18 @@ final class ProfileCall {
     }
 
     private void send() {
+        long wait = client.limits.reserveRequest(System.nanoTime());
+        if (wait > 0) {
+            pacerWait.held(System.nanoTime());
+            try {
+                client.scheduler.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                finish(new ReplyVerdict(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                        "The endpoint stopped before the profile call was sent", 0, null));
+            }
+            return;
+        }
+        pacerWait.sending(client.limits, client.listener);
         Bitrix24TokenPair tokens = client.session == null ? null : client.session.current();
         ObjectNode body = client.mapper.createObjectNode();
         if (tokens != null) {
