@@ -34,7 +34,7 @@ public final class PipelineApplication {
         String[] rest = args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
         PipelineSettings settings = PipelineSettings.load();
         switch (command) {
-            case "run" -> run(settings, settings.getBoolean("bitrix24.demo") || System.getProperty("demo") != null);
+            case "run" -> run(settings, settings.getBoolean("bitrix24.demo") || demoSwitch(System.getProperty("demo")));
             case "demo" -> run(settings, true);
             case "replay" -> System.exit(replay(settings, rest) ? 0 : 1);
             default -> {
@@ -49,73 +49,93 @@ public final class PipelineApplication {
         }
     }
 
+    /** {@code -Ddemo} alone switches the demo on, as does {@code -Ddemo=true}; {@code -Ddemo=false} does not. */
+    static boolean demoSwitch(String value) {
+        return value != null && !value.trim().equalsIgnoreCase("false");
+    }
+
     /** Starts everything, prints where it is, and keeps running until the JVM is asked to stop. */
     static void run(PipelineSettings settings, boolean demo) throws InterruptedException {
         Deque<AutoCloseable> stopOrder = new ConcurrentLinkedDeque<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        // registered first, so that Ctrl-C during the start also stops whatever did start
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll(stopOrder);
             stopped.countDown();
         }, "pipeline-shutdown"));
-
         try {
-            Map<String, String> overrides = new HashMap<>();
-            String bootstrap = settings.get("bitrix24.kafka.bootstrap-servers");
-            String kafkaWhere;
-            if (bootstrap.isBlank()) {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                        .host(settings.get("bitrix24.kafka.embedded.host"))
-                        .port(settings.getInt("bitrix24.kafka.embedded.port"))
-                        .controllerPort(settings.getInt("bitrix24.kafka.embedded.controller-port"))
-                        .dataDir(Path.of(settings.get("bitrix24.kafka.embedded.data-dir")))
-                        .defaultPartitions(settings.getInt("bitrix24.topics.partitions"))
-                        .start();
-                stopOrder.push(broker);
-                bootstrap = broker.bootstrapServers();
-                overrides.put("bitrix24.kafka.bootstrap-servers", bootstrap);
-                kafkaWhere = bootstrap + " (embedded broker, data in " + broker.dataDir().toAbsolutePath() + ")";
-            } else {
-                kafkaWhere = bootstrap;
-            }
-
-            EmbeddedSimulator portal = EmbeddedSimulator.startUnlessConfigured(settings);
-            String bitrixWhere;
-            if (portal != null) {
-                stopOrder.push(portal);
-                overrides.put("bitrix24.webhook-url", portal.webhookUrl());
-                bitrixWhere = portal.description();
-            } else if (settings.isSet("bitrix24.webhook-url")) {
-                bitrixWhere = hostOf(settings.get("bitrix24.webhook-url")) + " (incoming webhook; its code is not printed)";
-            } else {
-                bitrixWhere = hostOf(settings.get("bitrix24.portal-url")) + " (OAuth application)";
-            }
-
-            PipelineSettings effective = settings.with(overrides);
-            PipelineTopics topics = PipelineTopics.from(effective);
-            if (effective.getBoolean("bitrix24.topics.create")) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                    topics.createMissing(admin, effective.getInt("bitrix24.topics.partitions"));
-                }
-            }
-
-            Pipeline pipeline = Pipeline.start(overrides);
-            stopOrder.push(pipeline);
-            printBanner(effective, topics, bootstrap, kafkaWhere, bitrixWhere);
-
-            if (demo) {
-                if (portal == null) {
-                    LOG.warn("The demo runs only against the embedded simulator: it would delete activities of a real portal");
-                } else {
-                    new PipelineDemo(bootstrap, topics, portal.control(), effective.getInt("camel.component.bitrix24.max-attempts"))
-                            .run(Duration.ofSeconds(effective.getInt("bitrix24.demo.wait-seconds")));
-                }
-            }
+            start(settings, demo, stopOrder);
         } catch (RuntimeException e) {
             // whatever did start must not keep the JVM alive
             closeAll(stopOrder);
             throw e;
         }
         stopped.await();
+    }
+
+    /**
+     * Starts the embedded parts that are needed, creates the topics, starts the routes and prints the banner; runs
+     * the demo when asked and returns its counts per topic (empty without demo). Each started part is pushed on
+     * {@code stopOrder}, so that popping it stops the routes first, then the simulator, then the broker.
+     */
+    static Map<String, Integer> start(PipelineSettings settings, boolean demo, Deque<AutoCloseable> stopOrder) {
+        Map<String, String> overrides = new HashMap<>();
+        String bootstrap = settings.get("bitrix24.kafka.bootstrap-servers");
+        String kafkaWhere;
+        if (bootstrap.isBlank()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                    .host(settings.get("bitrix24.kafka.embedded.host"))
+                    .port(settings.getInt("bitrix24.kafka.embedded.port"))
+                    .controllerPort(settings.getInt("bitrix24.kafka.embedded.controller-port"))
+                    .dataDir(Path.of(settings.get("bitrix24.kafka.embedded.data-dir")))
+                    .defaultPartitions(settings.getInt("bitrix24.topics.partitions"))
+                    .start();
+            stopOrder.push(broker);
+            bootstrap = broker.bootstrapServers();
+            overrides.put("bitrix24.kafka.bootstrap-servers", bootstrap);
+            kafkaWhere = bootstrap + " (embedded broker, data in " + broker.dataDir().toAbsolutePath() + ")";
+        } else {
+            kafkaWhere = bootstrap;
+        }
+
+        EmbeddedSimulator portal = EmbeddedSimulator.startUnlessConfigured(settings);
+        String bitrixWhere;
+        if (portal != null) {
+            stopOrder.push(portal);
+            overrides.put("bitrix24.webhook-url", portal.webhookUrl());
+            bitrixWhere = portal.description();
+        } else if (settings.isSet("bitrix24.webhook-url")) {
+            bitrixWhere = hostOf(settings.get("bitrix24.webhook-url")) + " (incoming webhook; its code is not printed)";
+        } else {
+            bitrixWhere = hostOf(settings.get("bitrix24.portal-url")) + " (OAuth application)";
+        }
+
+        PipelineSettings effective = settings.with(overrides);
+        PipelineTopics topics = PipelineTopics.from(effective);
+        if (effective.getBoolean("bitrix24.topics.create")) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                topics.createMissing(admin, effective.getInt("bitrix24.topics.partitions"));
+            } catch (IllegalStateException e) {
+                if (stopOrder.stream().anyMatch(EmbeddedKafkaBroker.class::isInstance)) {
+                    throw e;
+                }
+                // a shared cluster may not let this user create topics; they may well exist already
+                LOG.warn("{}; going on: the topics must exist", e.getMessage());
+            }
+        }
+
+        stopOrder.push(Pipeline.start(effective.overrides()));
+        printBanner(effective, topics, bootstrap, kafkaWhere, bitrixWhere);
+
+        if (!demo) {
+            return Map.of();
+        }
+        if (portal == null) {
+            LOG.warn("The demo runs only against the embedded simulator: it would delete activities of a real portal");
+            return Map.of();
+        }
+        return new PipelineDemo(bootstrap, topics, portal.control(), effective.getInt("camel.component.bitrix24.max-attempts"))
+                .run(Duration.ofSeconds(effective.getInt("bitrix24.demo.wait-seconds")));
     }
 
     /** Replays an error topic onto the request topic and says what it did; true when it worked. */
@@ -159,7 +179,7 @@ public final class PipelineApplication {
         }
     }
 
-    private static void closeAll(Deque<AutoCloseable> stopOrder) {
+    static void closeAll(Deque<AutoCloseable> stopOrder) {
         while (!stopOrder.isEmpty()) {
             AutoCloseable next = stopOrder.pop();
             try {

@@ -3,6 +3,7 @@ package dev.camelbitrix24.app;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +131,7 @@ final class PipelineDemo {
             int seen = 0;
             while (seen < expected && System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (java.util.Arrays.equals(keyBytes, record.key())) {
+                    if (Arrays.equals(keyBytes, record.key())) {
                         counts.merge(record.topic(), 1, Integer::sum);
                         seen++;
                     }

@@ -1,5 +1,6 @@
 package dev.camelbitrix24.app;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -37,7 +38,7 @@ public final class PipelineSettings {
 
     /** A copy with more values replaced. */
     public PipelineSettings with(Map<String, String> more) {
-        Map<String, String> all = new java.util.HashMap<>(overrides);
+        Map<String, String> all = new HashMap<>(overrides);
         all.putAll(more);
         return new PipelineSettings(all);
     }

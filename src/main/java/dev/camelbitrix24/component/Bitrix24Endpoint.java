@@ -106,6 +106,16 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        try {
+            startClient();
+        } catch (RuntimeException e) {
+            // e.g. OAuth without any token: release the HTTP client and threads already created
+            doStop();
+            throw e;
+        }
+    }
+
+    private void startClient() {
         ObjectMapper mapper = new ObjectMapper();
         http = HttpClientFactory.create(configuration, getCamelContext());
         http.start();

@@ -2,6 +2,7 @@ package dev.camelbitrix24.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class EmbeddedKafkaBrokerTest {
              KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers())) {
             assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
             kafka.send("kept", "k", "{\"id\":1}");
-            assertThat(kafka.admin().describeTopics(java.util.List.of("kept")).allTopicNames().get()
+            assertThat(kafka.admin().describeTopics(List.of("kept")).allTopicNames().get()
                     .get("kept").partitions()).hasSize(3);
         } catch (Exception e) {
             throw new IllegalStateException(e);

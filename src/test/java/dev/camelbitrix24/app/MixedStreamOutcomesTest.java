@@ -1,6 +1,7 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class MixedStreamOutcomesTest {
         // "broken" gets three 500s (all its attempts, so the dead-letter topic), "flaky" the fourth (retried, deleted)
         control.injectFault(FaultSpec.internalServerError().times(4).onMethod("crm.activity.delete"));
 
-        List<Case> cases = new java.util.ArrayList<>();
+        List<Case> cases = new ArrayList<>();
         cases.add(new Case("broken", utf8("{\"id\":20,\"requestId\":\"broken\"}"), t.deadLetter(), "SERVER_ERROR"));
         cases.add(new Case("flaky", utf8("{\"id\":21,\"requestId\":\"flaky\"}"), t.succeeded(), "DELETED"));
         for (int i = 1; i <= 8; i++) {

@@ -2,6 +2,8 @@ package dev.camelbitrix24.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,8 @@ class OffsetsCommittedOnlyAfterOutcomesTest {
         PipelineTopics topics = env.newTopics("offsets", 2);
         String group = "offsets-group";
         ExecutorService background = Executors.newFixedThreadPool(2);
-        List<RecordMetadata> sent = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RecordMetadata> sent = Collections.synchronizedList(new ArrayList<>());
+        List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         Future<?> producing;
         Map<Integer, Long> committedAtStop;
         try (Pipeline first = Pipeline.start(env.settings(topics, group))) {
@@ -124,6 +126,14 @@ class OffsetsCommittedOnlyAfterOutcomesTest {
         }
         assertThat(all).allSatisfy(o -> assertThat(o.header(OutcomeHeaders.ORIGINAL_OFFSET))
                 .isEqualTo(String.valueOf(byKey.get(o.key()).offset())));
+        // order within a partition: outcomes were written in the order of the requests' offsets
+        for (int partition = 0; partition < 2; partition++) {
+            String p = String.valueOf(partition);
+            List<Long> writtenInOffsetOrder = all.stream().filter(o -> p.equals(o.header(OutcomeHeaders.ORIGINAL_PARTITION)))
+                    .sorted(Comparator.comparingLong(o -> Long.parseLong(o.header(OutcomeHeaders.ORIGINAL_OFFSET))))
+                    .map(o -> o.record().timestamp()).toList();
+            assertThat(writtenInOffsetOrder).as("partition %d", partition).isSorted();
+        }
         for (int id = 1; id <= REQUESTS; id++) {
             assertThat(env.simulator.control().activityExists(id)).as("activity %d", id).isFalse();
         }

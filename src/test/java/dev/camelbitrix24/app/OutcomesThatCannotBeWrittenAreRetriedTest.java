@@ -2,6 +2,8 @@ package dev.camelbitrix24.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +74,7 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
     }
 
     private static void maxMessageBytes(PipelineTopics topics, int bytes) throws Exception {
-        Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
         for (String topic : topics.outcomeTopics()) {
             List<AlterConfigOp> ops = new ArrayList<>();
             ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),

@@ -44,7 +44,7 @@ class Bitrix24RetryTest {
     }
 
     private static final String DEFAULTS
-            = "maxAttempts=4&initialBackoff=40&rateLimitWait=150&operationTimeLimitWait=100&responseTimeout=300";
+            = "maxAttempts=4&initialBackoff=40&rateLimitWait=150&operationTimeLimitWait=100&responseTimeout=1500";
 
     @BeforeEach
     void start() throws Exception {
@@ -181,7 +181,7 @@ class Bitrix24RetryTest {
 
     @Test
     void aTimedOutAttemptFollowedByNotFoundIsDeletedConfirmedOnRetry() {
-        portal.then(stall(800), deleteFailure("Activity is not found."));
+        portal.then(stall(2500), deleteFailure("Activity is not found."));
 
         Exchange exchange = camel.send(uri, 5L);
 

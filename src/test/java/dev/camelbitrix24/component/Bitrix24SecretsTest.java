@@ -50,7 +50,7 @@ class Bitrix24SecretsTest {
     private static final String NEW_REFRESH_TOKEN = "N3wR3freshT0kenValue";
     private static final List<String> SECRETS = List.of(WEBHOOK_CODE, CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN,
             NEW_ACCESS_TOKEN, NEW_REFRESH_TOKEN);
-    private static final String LIMITS = "maxAttempts=2&initialBackoff=10&responseTimeout=300";
+    private static final String LIMITS = "maxAttempts=2&initialBackoff=10&responseTimeout=1500";
 
     /**
      * The configuration the README recommends (and the pipeline uses): secrets as component options, so endpoint URIs
@@ -125,7 +125,7 @@ class Bitrix24SecretsTest {
             portal.then(success(),
                     deleteFailure("Activity is not found."),
                     systemError(500, "INTERNAL_SERVER_ERROR", "Internal server error"), deleteFailure("Access denied."),
-                    stall(600), deleteFailure("Activity is not found."),
+                    stall(2500), deleteFailure("Activity is not found."),
                     drop(),
                     reply(502, "<html>upstream failed for /rest/1/" + WEBHOOK_CODE + "/crm.activity.delete.json</html>",
                             "Content-Type", "text/html"),

@@ -10,7 +10,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import java.security.cert.CertificateException;
+
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
@@ -204,10 +207,27 @@ final class DeleteCall {
     }
 
     private void onFailure(Exception ex) {
+        if (isUntrustedCertificate(ex)) {
+            // a trust problem does not heal within the retry budget: fail now, nothing was sent
+            LOG.debug("crm.activity.delete id={}: the portal's TLS certificate is not trusted", id);
+            result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                    client.masker.mask("The portal's TLS certificate is not trusted: " + describe(ex)), 0, false,
+                    attempts, ex));
+            return;
+        }
         if (!failedBeforeSending(ex)) {
             mayHaveReached = true;
         }
         retryOrFail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(ex), 0, ex);
+    }
+
+    private static boolean isUntrustedCertificate(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Failures while connecting: the request never went out, so it cannot have deleted anything. */

@@ -118,9 +118,9 @@ class RetriesOnSimulatorTest extends SimulatorTestSupport {
 
     @Test
     void aReplyLateBeyondTheResponseTimeoutIsConfirmedByTheRetry() {
-        control.injectFault(FaultSpec.delay(Duration.ofMillis(1500)).times(1).onMethod(METHOD));
+        control.injectFault(FaultSpec.delay(Duration.ofMillis(3000)).times(1).onMethod(METHOD));
 
-        Exchange exchange = delete(webhookUri("responseTimeout=300"), 5L);
+        Exchange exchange = delete(webhookUri("responseTimeout=1500"), 5L);
 
         assertConfirmedOnRetry(exchange);
     }

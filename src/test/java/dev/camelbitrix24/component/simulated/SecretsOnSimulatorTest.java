@@ -52,7 +52,7 @@ class SecretsOnSimulatorTest extends SimulatorTestSupport {
 
         try (CapturedOutput output = new CapturedOutput(Map.of("dev.camelbitrix24.component", Level.TRACE,
                 "org.apache.camel", Level.TRACE), List.of("dev.camelbitrix24.simulator", "io.vertx", "io.netty"))) {
-            CamelContext webhook = context(webhookComponent(sim.webhookUrl()), "maxAttempts=2&initialBackoff=10&responseTimeout=400");
+            CamelContext webhook = context(webhookComponent(sim.webhookUrl()), "maxAttempts=2&initialBackoff=10&responseTimeout=1500");
             CamelContext userOnly = context(webhookComponent(sim.baseUrl() + "/rest/1/" + USER_ONLY_CODE + "/"), "");
             Bitrix24Component oauthComponent = new Bitrix24Component();
             Bitrix24Configuration oauth = oauthComponent.getConfiguration();
@@ -73,7 +73,7 @@ class SecretsOnSimulatorTest extends SimulatorTestSupport {
                 control.clearFaults();
                 control.injectFault(FaultSpec.replyLost().times(1).onMethod(METHOD));
                 results.add(viaWebhook.send("direct:delete", e -> e.getMessage().setBody(3L)));
-                control.injectFault(FaultSpec.delay(Duration.ofMillis(1200)).times(1).onMethod(METHOD));
+                control.injectFault(FaultSpec.delay(Duration.ofMillis(3000)).times(1).onMethod(METHOD));
                 results.add(viaWebhook.send("direct:delete", e -> e.getMessage().setBody(4L)));
                 control.injectFault(FaultSpec.badGatewayHtml().onMethod(METHOD));
                 results.add(viaWebhook.send("direct:delete", e -> e.getMessage().setBody(5L)));

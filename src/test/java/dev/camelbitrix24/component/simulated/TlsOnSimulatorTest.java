@@ -63,13 +63,14 @@ class TlsOnSimulatorTest {
     }
 
     @Test
-    void anUntrustedCertificateIsRefusedBeforeAnythingIsSent() {
-        Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")&maxAttempts=1",
-                5L);
+    void anUntrustedCertificateIsRefusedBeforeAnythingIsSentAndNotRetried() {
+        Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")", 5L);
 
         Bitrix24Exception error = exchange.getException(Bitrix24Exception.class);
         assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.TRANSPORT_ERROR);
-        assertThat(error.getErrorDescription()).containsIgnoringCase("SSL");
+        assertThat(error.getErrorDescription()).startsWith("The portal's TLS certificate is not trusted");
+        assertThat(error.isRetriable()).isFalse();
+        assertThat(error.getAttempts()).isEqualTo(1);
         assertThat(sim.control().callCount("crm.activity.delete")).isZero();
         assertThat(sim.control().activityExists(5)).isTrue();
     }
