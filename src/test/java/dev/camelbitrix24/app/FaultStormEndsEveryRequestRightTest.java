@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import dev.camelbitrix24.simulator.TokenPair;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +53,7 @@ class FaultStormEndsEveryRequestRightTest {
             + "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>";
 
     @Test
-    void everyRequestEndsOnceOnTheTopicThatMatchesThePortal() throws Exception {
+    void everyRequestEndsOnceOnTheTopicThatMatchesThePortal(@TempDir Path dir) throws Exception {
         int requests = FireFigures.figure("storm.requests", 400, 3_000);
         long seed = FireFigures.seed();
         Random random = new Random(seed);
@@ -113,6 +115,7 @@ class FaultStormEndsEveryRequestRightTest {
             settings.put("bitrix24.access-token", tokens.accessToken());
             settings.put("bitrix24.refresh-token", tokens.refreshToken());
             settings.put("camel.component.bitrix24.oauth-token-url", simulator.oauthTokenUrl());
+            settings.put("bitrix24.token-file", dir.resolve("tokens.json").toString());
             settings.put("bitrix24.consumer.threads", "3");
             settings.put("camel.component.bitrix24.max-attempts", "6");
             settings.put("camel.component.bitrix24.initial-backoff", "10");
@@ -157,10 +160,11 @@ class FaultStormEndsEveryRequestRightTest {
             Map<String, Long> perTopic = outcomes.stream().collect(Collectors.groupingBy(Outcome::topic, Collectors.counting()));
             Map<String, Long> perOutcome = outcomes.stream()
                     .collect(Collectors.groupingBy(o -> o.header(OutcomeHeaders.OUTCOME), Collectors.counting()));
-            System.out.printf("fault storm: %d requests, outcomes per topic %s, per type %s, %d 429 windows, %d token "
-                    + "expiries, %d refreshes, calls %s, rate-limit refusals %d, operating-limit refusals %d%n",
+            FireFigures.report("fault storm: %d requests, outcomes per topic %s, per type %s, %d 429 windows, %d token "
+                    + "expiries, %d refreshes, calls %s, rate-limit refusals %d, operating-limit refusals %d, lost %d",
                     ids.size(), perTopic, perOutcome, windows.get(), expiries.get(), control.tokenRefreshCount(),
-                    control.callCounts(), control.rateLimitRejections(), control.operatingLimitRejections());
+                    control.callCounts(), control.rateLimitRejections(), control.operatingLimitRejections(),
+                    ids.size() - byKey.size());
 
             assertThat(outcomes).as("exactly one outcome per request").hasSize(ids.size());
             assertThat(byKey).hasSize(ids.size());

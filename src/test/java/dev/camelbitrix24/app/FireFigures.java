@@ -17,6 +17,21 @@ final class FireFigures {
         return Integer.getInteger("fire." + name, SOAK ? soak : verify);
     }
 
+    /** Prints a result line and appends it, with the time, to {@code target/fire-figures.txt} (the README's figures). */
+    static void report(String format, Object... args) {
+        String line = String.format(format, args);
+        System.out.println(line);
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "fire-figures.txt");
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, java.time.Instant.now() + (SOAK ? " soak " : " verify ") + line
+                    + System.lineSeparator(), java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The seed of every random choice a reliability test makes; printed, so that a failing run can be repeated. */
     static long seed() {
         return Long.getLong("fire.seed", System.nanoTime());

@@ -98,7 +98,7 @@ class SecretsNeverLeakFromThePipelineTest {
     }
 
     @Test
-    void anOAuthPipelineShowsNoClientSecretAndNoTokenEvenWhileTokensRotate() throws Exception {
+    void anOAuthPipelineShowsNoClientSecretAndNoTokenEvenWhileTokensRotate(@TempDir Path dir) throws Exception {
         try (PipelineTestEnvironment env = PipelineTestEnvironment.start();
              Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1)
                      .seed(1000).ratePlan(RatePlan.OFF).start()) {
@@ -116,6 +116,7 @@ class SecretsNeverLeakFromThePipelineTest {
             settings.put("bitrix24.access-token", installed.accessToken());
             settings.put("bitrix24.refresh-token", installed.refreshToken());
             settings.put("camel.component.bitrix24.oauth-token-url", simulator.oauthTokenUrl());
+            settings.put("bitrix24.token-file", dir.resolve("tokens.json").toString());
             settings.put("camel.beans.fireTokens", "#class:" + RecordingTokenStore.class.getName());
             settings.put("camel.component.bitrix24.token-store", "#fireTokens");
             settings.put("camel.component.bitrix24.max-attempts", "2");
