@@ -38,6 +38,9 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": getOrCreateConfiguration(target).setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batching": getOrCreateConfiguration(target).setBatching(property(camelContext, boolean.class, value)); return true;
+        case "calllistener":
+        case "callListener": target.setCallListener(property(camelContext, dev.camelbitrix24.component.Bitrix24CallListener.class, value)); return true;
         case "clientid":
         case "clientId": getOrCreateConfiguration(target).setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
@@ -45,6 +48,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": target.setConfiguration(property(camelContext, dev.camelbitrix24.component.Bitrix24Configuration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckinterval":
+        case "healthCheckInterval": getOrCreateConfiguration(target).setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "initialbackoff":
         case "initialBackoff": getOrCreateConfiguration(target).setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -53,18 +62,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxbackoff":
         case "maxBackoff": getOrCreateConfiguration(target).setMaxBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxbatchwait":
+        case "maxBatchWait": getOrCreateConfiguration(target).setMaxBatchWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnections":
         case "maxConnections": getOrCreateConfiguration(target).setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxredirects":
         case "maxRedirects": getOrCreateConfiguration(target).setMaxRedirects(property(camelContext, int.class, value)); return true;
         case "oauthtokenurl":
         case "oauthTokenUrl": getOrCreateConfiguration(target).setOauthTokenUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": getOrCreateConfiguration(target).setOperatingTimeLimit(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": getOrCreateConfiguration(target).setOperatingTimeReserve(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": getOrCreateConfiguration(target).setOperationTimeLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "portalurl":
         case "portalUrl": getOrCreateConfiguration(target).setPortalUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ratelimitwait":
         case "rateLimitWait": getOrCreateConfiguration(target).setRateLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "rateplan":
+        case "ratePlan": getOrCreateConfiguration(target).setRatePlan(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "responsetimeout":
@@ -82,6 +101,11 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
     }
 
     @Override
+    public String[] getAutowiredNames() {
+        return new String[]{"callListener"};
+    }
+
+    @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
@@ -92,6 +116,9 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batching": return boolean.class;
+        case "calllistener":
+        case "callListener": return dev.camelbitrix24.component.Bitrix24CallListener.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
@@ -99,6 +126,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": return dev.camelbitrix24.component.Bitrix24Configuration.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckinterval":
+        case "healthCheckInterval": return long.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -107,18 +140,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": return int.class;
         case "maxbackoff":
         case "maxBackoff": return long.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
+        case "maxbatchwait":
+        case "maxBatchWait": return long.class;
         case "maxconnections":
         case "maxConnections": return int.class;
         case "maxredirects":
         case "maxRedirects": return int.class;
         case "oauthtokenurl":
         case "oauthTokenUrl": return java.lang.String.class;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return long.class;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return long.class;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return long.class;
         case "portalurl":
         case "portalUrl": return java.lang.String.class;
         case "ratelimitwait":
         case "rateLimitWait": return long.class;
+        case "rateplan":
+        case "ratePlan": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "responsetimeout":
@@ -147,6 +190,9 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "allowInsecureHttp": return getOrCreateConfiguration(target).isAllowInsecureHttp();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batching": return getOrCreateConfiguration(target).isBatching();
+        case "calllistener":
+        case "callListener": return target.getCallListener();
         case "clientid":
         case "clientId": return getOrCreateConfiguration(target).getClientId();
         case "clientsecret":
@@ -154,6 +200,12 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckinterval":
+        case "healthCheckInterval": return getOrCreateConfiguration(target).getHealthCheckInterval();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "initialbackoff":
         case "initialBackoff": return getOrCreateConfiguration(target).getInitialBackoff();
         case "lazystartproducer":
@@ -162,18 +214,28 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
         case "maxbackoff":
         case "maxBackoff": return getOrCreateConfiguration(target).getMaxBackoff();
+        case "maxbatchsize":
+        case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
+        case "maxbatchwait":
+        case "maxBatchWait": return getOrCreateConfiguration(target).getMaxBatchWait();
         case "maxconnections":
         case "maxConnections": return getOrCreateConfiguration(target).getMaxConnections();
         case "maxredirects":
         case "maxRedirects": return getOrCreateConfiguration(target).getMaxRedirects();
         case "oauthtokenurl":
         case "oauthTokenUrl": return getOrCreateConfiguration(target).getOauthTokenUrl();
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return getOrCreateConfiguration(target).getOperatingTimeLimit();
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return getOrCreateConfiguration(target).getOperatingTimeReserve();
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return getOrCreateConfiguration(target).getOperationTimeLimitWait();
         case "portalurl":
         case "portalUrl": return getOrCreateConfiguration(target).getPortalUrl();
         case "ratelimitwait":
         case "rateLimitWait": return getOrCreateConfiguration(target).getRateLimitWait();
+        case "rateplan":
+        case "ratePlan": return getOrCreateConfiguration(target).getRatePlan();
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "responsetimeout":

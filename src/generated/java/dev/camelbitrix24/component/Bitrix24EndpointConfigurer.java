@@ -29,12 +29,15 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "activityId": target.getConfiguration().setActivityId(property(camelContext, java.lang.Long.class, value)); return true;
         case "allowinsecurehttp":
         case "allowInsecureHttp": target.getConfiguration().setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
+        case "batching": target.getConfiguration().setBatching(property(camelContext, boolean.class, value)); return true;
         case "clientid":
         case "clientId": target.getConfiguration().setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "healthcheckinterval":
+        case "healthCheckInterval": target.getConfiguration().setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "initialbackoff":
         case "initialBackoff": target.getConfiguration().setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -43,18 +46,28 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxbackoff":
         case "maxBackoff": target.getConfiguration().setMaxBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": target.getConfiguration().setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxbatchwait":
+        case "maxBatchWait": target.getConfiguration().setMaxBatchWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnections":
         case "maxConnections": target.getConfiguration().setMaxConnections(property(camelContext, int.class, value)); return true;
         case "maxredirects":
         case "maxRedirects": target.getConfiguration().setMaxRedirects(property(camelContext, int.class, value)); return true;
         case "oauthtokenurl":
         case "oauthTokenUrl": target.getConfiguration().setOauthTokenUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": target.getConfiguration().setOperatingTimeLimit(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": target.getConfiguration().setOperatingTimeReserve(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": target.getConfiguration().setOperationTimeLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "portalurl":
         case "portalUrl": target.getConfiguration().setPortalUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ratelimitwait":
         case "rateLimitWait": target.getConfiguration().setRateLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "rateplan":
+        case "ratePlan": target.getConfiguration().setRatePlan(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.getConfiguration().setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "responsetimeout":
@@ -80,12 +93,15 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "activityId": return java.lang.Long.class;
         case "allowinsecurehttp":
         case "allowInsecureHttp": return boolean.class;
+        case "batching": return boolean.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
+        case "healthcheckinterval":
+        case "healthCheckInterval": return long.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -94,18 +110,28 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxAttempts": return int.class;
         case "maxbackoff":
         case "maxBackoff": return long.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
+        case "maxbatchwait":
+        case "maxBatchWait": return long.class;
         case "maxconnections":
         case "maxConnections": return int.class;
         case "maxredirects":
         case "maxRedirects": return int.class;
         case "oauthtokenurl":
         case "oauthTokenUrl": return java.lang.String.class;
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return long.class;
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return long.class;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return long.class;
         case "portalurl":
         case "portalUrl": return java.lang.String.class;
         case "ratelimitwait":
         case "rateLimitWait": return long.class;
+        case "rateplan":
+        case "ratePlan": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "responsetimeout":
@@ -132,12 +158,15 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "activityId": return target.getConfiguration().getActivityId();
         case "allowinsecurehttp":
         case "allowInsecureHttp": return target.getConfiguration().isAllowInsecureHttp();
+        case "batching": return target.getConfiguration().isBatching();
         case "clientid":
         case "clientId": return target.getConfiguration().getClientId();
         case "clientsecret":
         case "clientSecret": return target.getConfiguration().getClientSecret();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
+        case "healthcheckinterval":
+        case "healthCheckInterval": return target.getConfiguration().getHealthCheckInterval();
         case "initialbackoff":
         case "initialBackoff": return target.getConfiguration().getInitialBackoff();
         case "lazystartproducer":
@@ -146,18 +175,28 @@ public class Bitrix24EndpointConfigurer extends PropertyConfigurerSupport implem
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
         case "maxbackoff":
         case "maxBackoff": return target.getConfiguration().getMaxBackoff();
+        case "maxbatchsize":
+        case "maxBatchSize": return target.getConfiguration().getMaxBatchSize();
+        case "maxbatchwait":
+        case "maxBatchWait": return target.getConfiguration().getMaxBatchWait();
         case "maxconnections":
         case "maxConnections": return target.getConfiguration().getMaxConnections();
         case "maxredirects":
         case "maxRedirects": return target.getConfiguration().getMaxRedirects();
         case "oauthtokenurl":
         case "oauthTokenUrl": return target.getConfiguration().getOauthTokenUrl();
+        case "operatingtimelimit":
+        case "operatingTimeLimit": return target.getConfiguration().getOperatingTimeLimit();
+        case "operatingtimereserve":
+        case "operatingTimeReserve": return target.getConfiguration().getOperatingTimeReserve();
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return target.getConfiguration().getOperationTimeLimitWait();
         case "portalurl":
         case "portalUrl": return target.getConfiguration().getPortalUrl();
         case "ratelimitwait":
         case "rateLimitWait": return target.getConfiguration().getRateLimitWait();
+        case "rateplan":
+        case "ratePlan": return target.getConfiguration().getRatePlan();
         case "refreshtoken":
         case "refreshToken": return target.getConfiguration().getRefreshToken();
         case "responsetimeout":

@@ -3,7 +3,11 @@ package dev.camelbitrix24.app;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.spi.ManagementStrategy;
 
 /**
  * One running instance of the pipeline: Camel Main with {@code application.properties} and the YAML routes of
@@ -21,6 +25,12 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(Map<String, String> overrides) {
         Main main = new Main();
         overrides.forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                registerEventNotifierBeans(configured.getCamelContext());
+            }
+        });
         try {
             main.start();
         } catch (Exception e) {
@@ -32,6 +42,19 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("The pipeline did not start");
         }
         return new Pipeline(main);
+    }
+
+    /**
+     * Makes the event notifiers that application.properties declares as beans (the metrics and the progress log)
+     * hear Camel's events: Camel Main binds {@code camel.beans} to the registry but does not add them as notifiers.
+     */
+    private static void registerEventNotifierBeans(CamelContext context) {
+        ManagementStrategy management = context.getManagementStrategy();
+        for (EventNotifier notifier : context.getRegistry().findByType(EventNotifier.class)) {
+            if (!management.getEventNotifiers().contains(notifier)) {
+                management.addEventNotifier(notifier);
+            }
+        }
     }
 
     public CamelContext camelContext() {

@@ -65,12 +65,16 @@ final class PipelineDemo {
         values.add("{\"id\":\"12abc\",\"requestId\":\"" + key + "-letters\"}");
 
         Map<TopicPartition, Long> start = endOffsets();
-        simulator.injectFault(FaultSpec.internalServerError().times(maxAttempts).onMethod("crm.activity.delete"));
+        simulator.injectFault(FaultSpec.internalServerError().times(maxAttempts).onMethod("batch"));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            for (String value : values) {
+            // alone, so that the injected errors hit only its batch: the others would share it
+            producer.send(new ProducerRecord<>(topics.requests(), bytes(key), bytes(values.get(0))));
+            producer.flush();
+            awaitOutcomes(start, key, 1, wait);
+            for (String value : values.subList(1, values.size())) {
                 producer.send(new ProducerRecord<>(topics.requests(), bytes(key), bytes(value)));
             }
             producer.flush();

@@ -4,18 +4,21 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.camelbitrix24.component.client.PortalLimitsRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 
 /**
  * The bitrix24 component: calls Bitrix24 REST methods ({@code bitrix24:crm.activity.delete}) with typed errors,
  * retries within limits, and secrets kept out of logs and URIs. Its options are the defaults of every endpoint.
+ * Each producer registers a readiness health check ({@link Bitrix24ProducerHealthCheck}) when Camel's producer
+ * health checks are on.
  */
 @Component("bitrix24")
-public class Bitrix24Component extends DefaultComponent {
+public class Bitrix24Component extends HealthCheckComponent {
 
     /** Option names whose values Camel must mask when it prints or registers an endpoint URI. */
     static final String SENSITIVE_OPTIONS = "webhookUrl";
@@ -23,7 +26,20 @@ public class Bitrix24Component extends DefaultComponent {
     @Metadata(description = "The defaults every endpoint starts from; each option can also be set on its own.")
     private Bitrix24Configuration configuration = new Bitrix24Configuration();
 
+    @Metadata(label = "advanced", autowired = true,
+              description = "Hears the component's HTTP replies, retries, batch sizes and rate-limiter waits, for "
+                            + "metrics (no secret is passed to it). Autowired: a single Bitrix24CallListener bean in the "
+                            + "registry is used.")
+    private Bitrix24CallListener callListener;
+
+    /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
+    private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
+
     public Bitrix24Component() {
+    }
+
+    PortalLimitsRegistry portalLimits() {
+        return portalLimits;
     }
 
     @Override
@@ -62,5 +78,14 @@ public class Bitrix24Component extends DefaultComponent {
 
     public void setConfiguration(Bitrix24Configuration configuration) {
         this.configuration = configuration;
+    }
+
+    public Bitrix24CallListener getCallListener() {
+        return callListener;
+    }
+
+    /** Hears the component's HTTP replies, retries, batch sizes and rate-limiter waits, for metrics; none by default. */
+    public void setCallListener(Bitrix24CallListener callListener) {
+        this.callListener = callListener;
     }
 }

@@ -62,6 +62,12 @@ public class Bitrix24Configuration implements Cloneable {
                             + "header carries one.")
     private Long activityId;
 
+    @UriParam(label = "health", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "The producer's health check calls profile (one authenticated request) at most once per "
+                            + "this interval and reports the cached result in between, so that health probes never "
+                            + "spend the portal's request budget faster than that.")
+    private long healthCheckInterval = 60_000;
+
     @UriParam(label = "producer", defaultValue = "5",
               description = "The most times one call is sent for retriable failures (rate limit, operating-time limit, "
                             + "server and network errors), first attempt included.")
@@ -108,6 +114,41 @@ public class Bitrix24Configuration implements Cloneable {
     @UriParam(label = "producer,advanced", defaultValue = "20",
               description = "The most HTTP connections the endpoint keeps open.")
     private int maxConnections = 20;
+
+    @UriParam(label = "producer", defaultValue = "false",
+              description = "Coalesce the deletes of concurrent exchanges into batch calls of up to maxBatchSize "
+                            + "commands (one request each, PROTOCOL section 5); every exchange still gets its own outcome. "
+                            + "Off: one call per exchange, without the maxBatchWait delay. Worth it only when exchanges "
+                            + "arrive concurrently (parallel processing, several in-flight exchanges).")
+    private boolean batching;
+
+    @UriParam(label = "producer", defaultValue = "50",
+              description = "The most deletes in one batch call, 1 to 50 (Bitrix24's limit).")
+    private int maxBatchSize = 50;
+
+    @UriParam(label = "producer", defaultValue = "20", javaType = "java.time.Duration",
+              description = "How long the first delete of a batch waits for others to join before the batch is sent, in "
+                            + "milliseconds. A batch also waits while the rate plan or the operating-time limit holds "
+                            + "requests back, and keeps filling meanwhile.")
+    private long maxBatchWait = 20;
+
+    @UriParam(label = "producer", defaultValue = "standard",
+              description = "The portal's request-rate limit, which the component keeps below: standard (bucket of 50 "
+                            + "requests draining 2 per second), enterprise (250, 5 per second), off (no pacing), or "
+                            + "explicit figures BURST/PER_SECOND such as 50/2. One bucket per portal is shared by every "
+                            + "endpoint of the component; a 503 fills it, repeated 503s slow it down, successes bring it "
+                            + "back (as the official JS SDK does).")
+    private String ratePlan = "standard";
+
+    @UriParam(label = "producer,advanced", defaultValue = "480000", javaType = "java.time.Duration",
+              description = "The portal's operating-time limit per method over its 10-minute window (480 s on the "
+                            + "cloud). The component reads time.operating from every reply and batch command.")
+    private long operatingTimeLimit = 480_000;
+
+    @UriParam(label = "producer,advanced", defaultValue = "5000", javaType = "java.time.Duration",
+              description = "How close to operatingTimeLimit a method may come before the component pauses it until "
+                            + "the reported operating_reset_at (plus one second), instead of collecting 429s.")
+    private long operatingTimeReserve = 5_000;
 
     /** A copy for one endpoint, so that endpoint options never change the component's defaults. */
     public Bitrix24Configuration copy() {
@@ -211,6 +252,14 @@ public class Bitrix24Configuration implements Cloneable {
         this.activityId = activityId;
     }
 
+    public long getHealthCheckInterval() {
+        return healthCheckInterval;
+    }
+
+    public void setHealthCheckInterval(long healthCheckInterval) {
+        this.healthCheckInterval = healthCheckInterval;
+    }
+
     public int getMaxAttempts() {
         return maxAttempts;
     }
@@ -291,6 +340,54 @@ public class Bitrix24Configuration implements Cloneable {
         this.maxConnections = maxConnections;
     }
 
+    public boolean isBatching() {
+        return batching;
+    }
+
+    public void setBatching(boolean batching) {
+        this.batching = batching;
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public long getMaxBatchWait() {
+        return maxBatchWait;
+    }
+
+    public void setMaxBatchWait(long maxBatchWait) {
+        this.maxBatchWait = maxBatchWait;
+    }
+
+    public String getRatePlan() {
+        return ratePlan;
+    }
+
+    public void setRatePlan(String ratePlan) {
+        this.ratePlan = ratePlan == null || ratePlan.isBlank() ? "standard" : ratePlan.trim();
+    }
+
+    public long getOperatingTimeLimit() {
+        return operatingTimeLimit;
+    }
+
+    public void setOperatingTimeLimit(long operatingTimeLimit) {
+        this.operatingTimeLimit = operatingTimeLimit;
+    }
+
+    public long getOperatingTimeReserve() {
+        return operatingTimeReserve;
+    }
+
+    public void setOperatingTimeReserve(long operatingTimeReserve) {
+        this.operatingTimeReserve = operatingTimeReserve;
+    }
+
     /** Unset placeholders such as {{env:BITRIX24_PORTAL_URL:}} resolve to "": treat them as not configured. */
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
@@ -301,6 +398,6 @@ public class Bitrix24Configuration implements Cloneable {
     public String toString() {
         return "Bitrix24Configuration[mode=" + (isOAuth() ? "oauth" : "webhook") + ", host="
                + Bitrix24Urls.hostOf(isOAuth() ? portalUrl : webhookUrl) + ", maxAttempts=" + maxAttempts
-               + ", retryBudget=" + retryBudget + "ms]";
+               + ", retryBudget=" + retryBudget + "ms, batching=" + batching + ", ratePlan=" + ratePlan + "]";
     }
 }

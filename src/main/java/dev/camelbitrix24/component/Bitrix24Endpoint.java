@@ -13,6 +13,7 @@ import dev.camelbitrix24.component.client.Bitrix24Urls;
 import dev.camelbitrix24.component.client.HttpClientFactory;
 import dev.camelbitrix24.component.client.OAuthSession;
 import dev.camelbitrix24.component.client.OAuthTokenClient;
+import dev.camelbitrix24.component.client.RequestPacer;
 import dev.camelbitrix24.component.client.RetryPolicy;
 import dev.camelbitrix24.component.client.SecretMasker;
 import org.apache.camel.AsyncEndpoint;
@@ -20,6 +21,8 @@ import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -48,6 +51,8 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
     private ScheduledExecutorService scheduler;
     private ExecutorService worker;
     private Bitrix24Client client;
+    private Bitrix24ProducerHealthCheck healthCheck;
+    private WritableHealthCheckRepository healthChecks;
 
     public Bitrix24Endpoint(String uri, Bitrix24Component component, String method,
                             Bitrix24Configuration configuration) {
@@ -82,9 +87,23 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         if (c.getConnectTimeout() <= 0 || c.getResponseTimeout() <= 0 || c.getMaxConnections() < 1) {
             throw new IllegalArgumentException("connectTimeout, responseTimeout and maxConnections must be positive");
         }
+        if (c.getMaxBatchSize() < 1 || c.getMaxBatchSize() > 50) {
+            throw new IllegalArgumentException("maxBatchSize must be between 1 and 50 (Bitrix24's batch limit)");
+        }
+        if (c.getMaxBatchWait() < 0 || c.getOperatingTimeLimit() <= 0 || c.getOperatingTimeReserve() < 0) {
+            throw new IllegalArgumentException("maxBatchWait and operatingTimeReserve must not be negative, "
+                                               + "operatingTimeLimit must be positive");
+        }
+        RequestPacer.check(c.getRatePlan());
         if (c.getActivityId() != null && c.getActivityId() <= 0) {
             throw new IllegalArgumentException("activityId must be a positive integer");
         }
+    }
+
+    private URI batchUrl() {
+        return configuration.isOAuth()
+                ? Bitrix24Urls.portalMethodUrl(configuration.getPortalUrl(), "batch")
+                : Bitrix24Urls.webhookMethodUrl(configuration.getWebhookUrl(), "batch");
     }
 
     private URI methodUrl() {
@@ -138,7 +157,25 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         SecretMasker masker = new SecretMasker(() -> secrets(finalSession));
         client = new Bitrix24Client(configuration, methodUrl(), http, mapper,
                 new RetryPolicy(configuration, () -> ThreadLocalRandom.current().nextDouble()), session, masker,
-                scheduler, worker, System::currentTimeMillis);
+                scheduler, worker, System::currentTimeMillis,
+                ((Bitrix24Component) getComponent()).portalLimits().forPortal(methodUrl(), configuration.getRatePlan(),
+                        configuration.getOperatingTimeLimit(), configuration.getOperatingTimeReserve()),
+                configuration.isBatching() ? batchUrl() : null, ((Bitrix24Component) getComponent()).getCallListener());
+        registerHealthCheck();
+    }
+
+    /**
+     * Adds this endpoint's {@link Bitrix24ProducerHealthCheck} to Camel's producer health checks, when health checks
+     * are on (camel-health present); one per endpoint, because the endpoint owns the client and credentials.
+     */
+    private void registerHealthCheck() {
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = new Bitrix24ProducerHealthCheck(this);
+            healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
+            healthChecks.addHealthCheck(healthCheck);
+        }
     }
 
     /** Every secret of this endpoint, for masking text that came from elsewhere. */
@@ -165,6 +202,10 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
 
     @Override
     protected void doStop() throws Exception {
+        if (healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
         if (http != null) {
             http.close(CloseMode.GRACEFUL);
             http = null;

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
-/** Counts the requests one pipeline instance finished (an event notifier added to its CamelContext). */
+/** Counts the requests one pipeline instance finished with an outcome (an event notifier added to its CamelContext). */
 public class CompletedExchangeCounter extends EventNotifierSupport {
 
     private final AtomicInteger completed = new AtomicInteger();
@@ -23,8 +23,11 @@ public class CompletedExchangeCounter extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
+        // only requests that got an outcome: a poll's own exchange completes too, and so do records a stopping
+        // consumer had fetched but not handed over (another instance processes them)
         if (event instanceof CamelEvent.ExchangeCompletedEvent e
-                && "bitrix24-delete-requests".equals(e.getExchange().getFromRouteId())) {
+                && "bitrix24-delete-requests".equals(e.getExchange().getFromRouteId())
+                && e.getExchange().getMessage().getHeader(OutcomeHeaders.OUTCOME) != null) {
             completed.incrementAndGet();
         }
     }

@@ -43,7 +43,7 @@ class ReplayedDeadLettersSucceedTest {
         SimulatorControl control = env.simulator.control();
 
         try (Pipeline pipeline = Pipeline.start(settings)) {
-            control.injectFault(FaultSpec.badGatewayHtml().onMethod("crm.activity.delete"));
+            control.injectFault(FaultSpec.badGatewayHtml().onMethod("batch"));
             for (int id = 31; id <= 35; id++) {
                 env.kafka.send(t.requests(), null, "r-" + id, utf8("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}"),
                         Map.of("origin", "crm-sync"));
@@ -71,7 +71,7 @@ class ReplayedDeadLettersSucceedTest {
             assertThat(ReplayCommand.run(commandSettings).replayed()).isZero();
 
             // a request that fails on every round: replayed twice (the limit), then left on the dead-letter topic
-            control.injectFault(FaultSpec.badGatewayHtml().onMethod("crm.activity.delete"));
+            control.injectFault(FaultSpec.badGatewayHtml().onMethod("batch"));
             env.kafka.send(t.requests(), null, "stubborn", utf8("{\"id\":40,\"requestId\":\"stubborn\"}"), Map.of());
             await().atMost(Duration.ofSeconds(30)).until(() -> env.kafka.readAll(t.deadLetter()).size() == 6);
             for (int round = 1; round <= 2; round++) {

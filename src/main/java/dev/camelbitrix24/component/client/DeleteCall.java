@@ -58,6 +58,7 @@ final class DeleteCall {
     private boolean mayHaveReached;
     private int lastStatus;
     private TimeFigures lastTime;
+    private final PacerWait pacerWait = new PacerWait();
 
     DeleteCall(Bitrix24Client client, long id) {
         this.client = client;
@@ -71,6 +72,26 @@ final class DeleteCall {
     }
 
     private void send() {
+        long paused = client.limits.operatingTime().pauseMillis(Bitrix24Client.METHOD, client.clock.getAsLong());
+        if (paused > 0 && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + paused
+                          > client.configuration.getRetryBudget()) {
+            // the method stays paused past this call's budget: give up now, as after a 429 whose reset is that far
+            fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, lastStatus, null);
+            return;
+        }
+        long wait = paused > 0 ? paused : client.limits.reserveRequest(System.nanoTime());
+        if (wait > 0) {
+            if (paused == 0) {
+                pacerWait.held(System.nanoTime());
+            }
+            // the portal's request bucket or the method's operating time says not yet
+            try {
+                client.scheduler.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, "The endpoint stopped before the call was sent", 0, null);
+            }
+            return;
+        }
         Bitrix24TokenPair tokens = client.session == null ? null : client.session.current();
         SimpleHttpRequest request;
         try {
@@ -82,6 +103,7 @@ final class DeleteCall {
             return;
         }
         attempts++;
+        pacerWait.sending(client.limits, client.listener);
         LOG.debug("crm.activity.delete id={}: attempt {}", id, attempts);
         try {
             client.http.execute(request, new FutureCallback<>() {
@@ -117,6 +139,7 @@ final class DeleteCall {
     private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
         int status = response.getCode();
         lastStatus = status;
+        client.listener.onReply(status);
         if (status >= 300 && status < 400) {
             followRedirect(response);
             return;
@@ -124,6 +147,12 @@ final class DeleteCall {
         ContentType contentType = response.getContentType();
         ReplyVerdict verdict = client.classifier.classify(status, response.getBodyBytes(),
                 contentType == null ? null : contentType.getMimeType());
+        if (verdict.type() == Bitrix24ErrorType.RATE_LIMITED) {
+            client.limits.onRateLimited(System.nanoTime());
+        } else if (verdict.errorCode() != null || verdict.success()) {
+            client.limits.onAccepted();
+        }
+        client.limits.operatingTime().record(Bitrix24Client.METHOD, verdict.time());
         if (verdict.time() != null) {
             lastTime = verdict.time();
             if (verdict.time().operatingResetAt() != null) {
@@ -247,6 +276,7 @@ final class DeleteCall {
         }
         LOG.debug("crm.activity.delete id={}: attempt {} failed with {} (HTTP {}, error \"{}\"), retrying in {} ms", id,
                 attempts, type, status, code, delay);
+        client.listener.onRetry(type, delay);
         try {
             client.scheduler.schedule(this::send, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

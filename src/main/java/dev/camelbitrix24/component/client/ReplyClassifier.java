@@ -60,6 +60,25 @@ public final class ReplyClassifier {
             "application context required", APPLICATION_CONTEXT_REQUIRED,
             "id is not defined or invalid", INVALID_REQUEST);
 
+    /** §3.2 HTTP statuses of system errors, for a batch command's error, which comes without a status of its own. */
+    private static final Map<String, Integer> SYSTEM_ERROR_STATUS = Map.ofEntries(
+            Map.entry("QUERY_LIMIT_EXCEEDED", 503),
+            Map.entry("OPERATION_TIME_LIMIT", 429),
+            Map.entry("OVERLOAD_LIMIT", 503),
+            Map.entry("INTERNAL_SERVER_ERROR", 500),
+            Map.entry("ERROR_UNEXPECTED_ANSWER", 500),
+            Map.entry("NO_AUTH_FOUND", 401),
+            Map.entry("EXPIRED_TOKEN", 401),
+            Map.entry("INVALID_TOKEN", 401),
+            Map.entry("INVALID_CREDENTIALS", 403),
+            Map.entry("INSUFFICIENT_SCOPE", 403),
+            Map.entry("USER_ACCESS_ERROR", 403),
+            Map.entry("ACCESS_DENIED", 403),
+            Map.entry("WRONG_AUTH_TYPE", 403),
+            Map.entry("ERROR_METHOD_NOT_FOUND", 404),
+            Map.entry("ERROR_BATCH_METHOD_NOT_ALLOWED", 405),
+            Map.entry("PORTAL_DELETED", 500));
+
     private final ObjectMapper mapper;
 
     public ReplyClassifier(ObjectMapper mapper) {
@@ -104,6 +123,15 @@ public final class ReplyClassifier {
             }
         }
         return status >= 500 ? SERVER_ERROR : REFUSED;
+    }
+
+    /**
+     * The HTTP status Bitrix24 answers an error with when the call is made alone: the method's own failures (empty
+     * code, §3.1) and unlisted codes 400, system errors their §3.2 status. A command inside a batch fails inside a 200
+     * reply; its outcome reports this status, as if it had been sent alone.
+     */
+    public static int statusWhenAlone(String code) {
+        return code == null || code.isEmpty() ? 400 : SYSTEM_ERROR_STATUS.getOrDefault(code.toUpperCase(Locale.ROOT), 400);
     }
 
     private static String normalize(String description) {

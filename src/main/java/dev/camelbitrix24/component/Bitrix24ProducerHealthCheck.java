@@ -1,0 +1,143 @@
+package dev.camelbitrix24.component;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.camelbitrix24.component.client.Bitrix24Client;
+import dev.camelbitrix24.component.client.Bitrix24Urls;
+import dev.camelbitrix24.component.client.ReplyVerdict;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * Readiness of a bitrix24 endpoint: does the portal answer and accept the endpoint's credentials? It calls
+ * {@code profile} (one request, no retry) at most once per {@code healthCheckInterval} and reports that answer until
+ * the next call, however often it is asked: probes never spend the portal's request budget faster than that.
+ * DOWN with the reason (never a secret) on refused credentials, a refused or blocked portal, or no answer; UP when
+ * the portal answers, also when it only says it is busy (503 or 429: the credentials were not refused). The call
+ * waits for the portal's request pacer like the deletes; while a new call has not answered within
+ * {@link #REPLY_WAIT_MILLIS}, the previous answer is reported.
+ * <p>
+ * Readiness only: restarting the application fixes neither a revoked webhook nor a portal outage.
+ */
+public final class Bitrix24ProducerHealthCheck implements HealthCheck {
+
+    /** How long one health request waits for a {@code profile} call in flight before it reports DOWN. */
+    static final long REPLY_WAIT_MILLIS = 5_000;
+
+    private final Bitrix24Endpoint endpoint;
+    private final String id;
+    private final String host;
+    private volatile boolean enabled = true;
+
+    // guarded by this: when the last profile call was started, and its answer (or the call in flight)
+    private long lastStartNanos;
+    private CompletableFuture<ReplyVerdict> latest;
+    private Instant checkedAt;
+    private ReplyVerdict previous;
+    private Instant previousCheckedAt;
+
+    Bitrix24ProducerHealthCheck(Bitrix24Endpoint endpoint) {
+        this.endpoint = endpoint;
+        Bitrix24Configuration c = endpoint.getConfiguration();
+        this.host = Bitrix24Urls.hostOf(c.isOAuth() ? c.getPortalUrl() : c.getWebhookUrl());
+        this.id = "producer:bitrix24-" + host;
+    }
+
+    @Override
+    public String getGroup() {
+        return "camel";
+    }
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public Result call(Map<String, Object> options) {
+        HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this).detail("bitrix24.host", host);
+        Bitrix24Client client = endpoint.getClient();
+        if (client == null) {
+            return builder.down().message("The bitrix24 endpoint is not started").build();
+        }
+        CompletableFuture<ReplyVerdict> answer = latest(client);
+        ReplyVerdict verdict;
+        Instant answeredCheck;
+        try {
+            verdict = answer.get(REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                answeredCheck = checkedAt;
+            }
+        } catch (TimeoutException e) {
+            synchronized (this) {
+                if (previous == null) {
+                    return builder.down().message("Bitrix24 has not answered profile within " + REPLY_WAIT_MILLIS + " ms")
+                            .build();
+                }
+                // a busy pacer may hold the new call back: the last answer is the best knowledge there is
+                verdict = previous;
+                answeredCheck = previousCheckedAt;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return builder.down().message("Interrupted while waiting for Bitrix24").build();
+        } catch (ExecutionException e) {
+            // checkProfile never completes exceptionally; kept typed for the compiler
+            return builder.down().message("The profile call failed: " + e.getCause().getClass().getSimpleName()).build();
+        }
+        builder.detail("bitrix24.checked.at", String.valueOf(answeredCheck));
+        if (verdict.httpStatus() > 0) {
+            builder.detail(HTTP_RESPONSE_CODE, verdict.httpStatus());
+        }
+        if (verdict.success()) {
+            return builder.up().build();
+        }
+        builder.detail("bitrix24.error.type", verdict.type().name());
+        String reason = verdict.type() + (verdict.errorCode() == null || verdict.errorCode().isEmpty() ? "" : " " + verdict.errorCode())
+                        + ": " + verdict.errorDescription();
+        if (verdict.type() == Bitrix24ErrorType.RATE_LIMITED || verdict.type() == Bitrix24ErrorType.OPERATION_TIME_LIMIT) {
+            return builder.up().message("The portal is busy but answers (" + reason + ")").build();
+        }
+        return builder.down().message(reason).build();
+    }
+
+    /** The answer of the last profile call, starting a new one when the last was started an interval ago or more. */
+    private synchronized CompletableFuture<ReplyVerdict> latest(Bitrix24Client client) {
+        long now = System.nanoTime();
+        long interval = TimeUnit.MILLISECONDS.toNanos(endpoint.getConfiguration().getHealthCheckInterval());
+        // measured from the START of the last call: a slow or failing portal is not asked more often
+        if (latest == null || now - lastStartNanos >= interval) {
+            lastStartNanos = now;
+            Instant started = Instant.now();
+            checkedAt = started;
+            latest = client.checkProfile();
+            latest.thenAccept(verdict -> remember(verdict, started));
+        }
+        return latest;
+    }
+
+    private synchronized void remember(ReplyVerdict verdict, Instant started) {
+        previous = verdict;
+        previousCheckedAt = started;
+    }
+}

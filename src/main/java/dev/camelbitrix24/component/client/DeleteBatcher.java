@@ -1,0 +1,169 @@
+package dev.camelbitrix24.component.client;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+
+/**
+ * Coalesces the deletes of concurrent exchanges into {@code batch} calls: a batch leaves when it holds
+ * {@code maxBatchSize} deletes, or when its oldest delete has waited {@code maxBatchWait}, and only when the portal's
+ * pacer and the operating-time guard let a request go, so that while it waits for them it keeps filling. Batches that
+ * are retried as a whole go first.
+ */
+final class DeleteBatcher {
+
+    private final Bitrix24Client client;
+    private final URI batchUrl;
+    private final int maxBatchSize;
+    private final long maxBatchWaitNanos;
+
+    // guarded by this
+    private final Deque<PendingDelete> pending = new ArrayDeque<>();
+    private final Deque<List<PendingDelete>> retries = new ArrayDeque<>();
+    private ScheduledFuture<?> flush;
+    private long flushAtNanos;
+    private final PacerWait pacerWait = new PacerWait();
+
+    DeleteBatcher(Bitrix24Client client, URI batchUrl, int maxBatchSize, long maxBatchWaitMillis) {
+        this.client = client;
+        this.batchUrl = batchUrl;
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxBatchWaitMillis);
+    }
+
+    /** Queues one delete for the next batch. */
+    void submit(PendingDelete delete) {
+        synchronized (this) {
+            delete.queuedNanos = System.nanoTime();
+            pending.addLast(delete);
+            scheduleNextFlush(System.nanoTime());
+        }
+    }
+
+    /** Queues a batch that failed as a whole, to be sent again as it is, before any new one. */
+    void resend(List<PendingDelete> members) {
+        synchronized (this) {
+            retries.addLast(members);
+            schedule(0, System.nanoTime());
+        }
+    }
+
+    private void flush() {
+        List<PendingDelete> batch;
+        synchronized (this) {
+            flush = null;
+            long now = System.nanoTime();
+            if (retries.isEmpty() && !due(now)) {
+                scheduleNextFlush(now);
+                return;
+            }
+            long paused = client.limits.operatingTime().pauseMillis(BatchCall.METHOD, client.clock.getAsLong());
+            if (paused > 0) {
+                giveUpPastBudget(paused);
+                if (pending.isEmpty() && retries.isEmpty()) {
+                    return;
+                }
+            }
+            long wait = paused > 0 ? paused : client.limits.reserveRequest(now);
+            if (wait > 0) {
+                if (paused == 0) {
+                    pacerWait.held(now);
+                }
+                // the batch keeps filling meanwhile
+                schedule(wait, now);
+                return;
+            }
+            batch = retries.isEmpty() ? take() : retries.pollFirst();
+            scheduleNextFlush(now);
+            if (!batch.isEmpty()) {
+                pacerWait.sending(client.limits, client.listener);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        client.listener.onBatch(batch.size());
+        new BatchCall(client, this, batch, batchUrl).send();
+    }
+
+    /** Ends, as after a 429 whose reset is too far, the deletes the method's pause would keep past their budget. */
+    private void giveUpPastBudget(long pausedMillis) {
+        long budget = client.configuration.getRetryBudget();
+        pending.removeIf(d -> {
+            boolean giveUp = d.elapsedMillis() + pausedMillis > budget;
+            if (giveUp) {
+                d.fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, 0, null, client.masker);
+            }
+            return giveUp;
+        });
+        retries.removeIf(batch -> {
+            boolean giveUp = batch.stream().anyMatch(d -> d.elapsedMillis() + pausedMillis > budget);
+            if (giveUp) {
+                batch.forEach(d -> d.fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, 0,
+                        null, client.masker));
+            }
+            return giveUp;
+        });
+    }
+
+    private boolean due(long now) {
+        return pending.size() >= maxBatchSize || (!pending.isEmpty() && now - pending.peekFirst().queuedNanos >= maxBatchWaitNanos);
+    }
+
+    private List<PendingDelete> take() {
+        List<PendingDelete> batch = new ArrayList<>(Math.min(maxBatchSize, pending.size()));
+        while (batch.size() < maxBatchSize && !pending.isEmpty()) {
+            PendingDelete next = pending.pollFirst();
+            // an exchange ended meanwhile (the endpoint stopped) has nothing left to send
+            if (!next.result.isDone()) {
+                batch.add(next);
+            }
+        }
+        return batch;
+    }
+
+    private void scheduleNextFlush(long now) {
+        if (!retries.isEmpty() || pending.size() >= maxBatchSize) {
+            schedule(0, now);
+        } else if (!pending.isEmpty()) {
+            schedule(Math.max(0, pending.peekFirst().queuedNanos + maxBatchWaitNanos - now) / 1_000_000, now);
+        }
+    }
+
+    /** Makes sure a flush runs within {@code delayMillis}; an earlier one already planned is kept. */
+    private void schedule(long delayMillis, long now) {
+        long at = now + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        if (flush != null) {
+            if (flushAtNanos <= at) {
+                return;
+            }
+            flush.cancel(false);
+        }
+        flushAtNanos = at;
+        try {
+            flush = client.scheduler.schedule(this::flushGuarded, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the endpoint is stopping: abortAll() ends what is queued
+            flush = null;
+        }
+    }
+
+    private void flushGuarded() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // a flush that threw must not strand the queue
+            synchronized (this) {
+                schedule(10, System.nanoTime());
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.camelbitrix24.component.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
+
+/**
+ * One exchange's delete while it travels in batches: its own attempt count, its own lost-reply state and its own
+ * outcome, so that it ends exactly as if it had been sent alone.
+ */
+final class PendingDelete {
+
+    final long id;
+    final long startNanos = System.nanoTime();
+    final CompletableFuture<DeleteResult> result = new CompletableFuture<>();
+    // confined to one batch call at a time; volatile for abort(), read from the thread that stops the endpoint
+    volatile int attempts;
+    volatile boolean mayHaveReached;
+    /** When it last joined the batcher's queue; guarded by the batcher. */
+    long queuedNanos;
+
+    PendingDelete(long id) {
+        if (id <= 0) {
+            // ActivityIdResolver lets only positive ids through; anything else must never reach a command string
+            throw new IllegalArgumentException("activity id must be positive");
+        }
+        this.id = id;
+    }
+
+    long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    void succeed(boolean confirmedOnRetry, int status, TimeFigures time) {
+        result.complete(new DeleteResult(id, attempts, confirmedOnRetry, status, time));
+    }
+
+    void fail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause, SecretMasker masker) {
+        result.completeExceptionally(new Bitrix24Exception(type, masker.mask(code), masker.mask(description), status,
+                type.retriable(), attempts, cause));
+    }
+
+    void abort() {
+        result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                "The endpoint stopped before the call completed", 0, true, attempts, null));
+    }
+}

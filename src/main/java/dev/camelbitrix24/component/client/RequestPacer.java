@@ -1,0 +1,135 @@
+package dev.camelbitrix24.component.client;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+
+/**
+ * The client side of Bitrix24's request-rate limit (PROTOCOL §4.1): a leaky bucket of {@code burst} requests
+ * draining {@code perSecond}, kept one step behind the portal's so that no request is refused. Adaptive like the
+ * official JS SDK (§4.3): a 503 fills the bucket (nothing more goes out until it drains); five 503s within a minute
+ * lower rate and burst by 20 %; 20 successes in a row raise them by 10 %, up to the plan. Thread-safe.
+ */
+public final class RequestPacer {
+
+    private static final double SLOW_DOWN = 0.8;
+    private static final double SPEED_UP = 1.1;
+    private static final int REFUSALS_TO_SLOW_DOWN = 5;
+    private static final long REFUSAL_WINDOW_NANOS = 60_000_000_000L;
+    private static final int SUCCESSES_TO_SPEED_UP = 20;
+    /** Never slower than this share of the plan: two or three clients on one portal still each get a turn. */
+    private static final double FLOOR = 0.1;
+
+    private final String plan;
+    private final double planBurst;
+    private final double planRate;
+    private double burst;
+    private double rate;
+    private double level;
+    private long lastNanos;
+    private int successes;
+    private final Deque<Long> refusals = new ArrayDeque<>();
+
+    private RequestPacer(String plan, double burst, double perSecond, long nowNanos) {
+        this.plan = plan;
+        this.planBurst = burst;
+        this.planRate = perSecond;
+        this.burst = burst;
+        this.rate = perSecond;
+        this.lastNanos = nowNanos;
+    }
+
+    /**
+     * Reads a rate plan: {@code standard} (50 requests, 2 per second), {@code enterprise} (250, 5), {@code off} (no
+     * pacing: null), or explicit figures {@code BURST/PER_SECOND} such as {@code 50/2} or {@code 10/0.5}.
+     */
+    public static RequestPacer forPlan(String ratePlan, long nowNanos) {
+        String p = ratePlan == null ? "standard" : ratePlan.trim().toLowerCase(Locale.ROOT);
+        switch (p) {
+            case "", "standard":
+                return new RequestPacer("standard", 50, 2, nowNanos);
+            case "enterprise":
+                return new RequestPacer("enterprise", 250, 5, nowNanos);
+            case "off", "none":
+                return null;
+            default:
+                int slash = p.indexOf('/');
+                try {
+                    if (slash > 0) {
+                        double burst = Double.parseDouble(p.substring(0, slash).trim());
+                        double rate = Double.parseDouble(p.substring(slash + 1).trim());
+                        if (burst >= 1 && rate > 0 && Double.isFinite(burst) && Double.isFinite(rate)) {
+                            return new RequestPacer(p, burst, rate, nowNanos);
+                        }
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below, with what is accepted
+                }
+                throw new IllegalArgumentException("ratePlan '" + ratePlan + "' is not standard, enterprise, off or "
+                                                   + "BURST/PER_SECOND (e.g. 50/2)");
+        }
+    }
+
+    /** Validates a rate plan without keeping it (for the endpoint's checks at creation). */
+    public static void check(String ratePlan) {
+        forPlan(ratePlan, 0);
+    }
+
+    /** Takes one request from the bucket and returns 0, or returns how many milliseconds to wait before asking again. */
+    public synchronized long reserve(long nowNanos) {
+        drain(nowNanos);
+        if (level + 1 <= burst) {
+            level += 1;
+            return 0;
+        }
+        return Math.max(1, (long) Math.ceil((level + 1 - burst) / rate * 1000));
+    }
+
+    /** A 503 QUERY_LIMIT_EXCEEDED: the portal's bucket is full, whoever filled it (another process counts too). */
+    public synchronized void onRateLimited(long nowNanos) {
+        drain(nowNanos);
+        level = Math.max(level, burst);
+        successes = 0;
+        refusals.addLast(nowNanos);
+        while (!refusals.isEmpty() && nowNanos - refusals.peekFirst() > REFUSAL_WINDOW_NANOS) {
+            refusals.removeFirst();
+        }
+        if (refusals.size() >= REFUSALS_TO_SLOW_DOWN) {
+            rate = Math.max(planRate * FLOOR, rate * SLOW_DOWN);
+            burst = Math.max(Math.max(1, planBurst * FLOOR), burst * SLOW_DOWN);
+            level = Math.min(level, burst);
+            refusals.clear();
+        }
+    }
+
+    /** A request the portal accepted. */
+    public synchronized void onAccepted() {
+        if (++successes >= SUCCESSES_TO_SPEED_UP) {
+            successes = 0;
+            rate = Math.min(planRate, rate * SPEED_UP);
+            burst = Math.min(planBurst, burst * SPEED_UP);
+        }
+    }
+
+    private void drain(long nowNanos) {
+        if (nowNanos > lastNanos) {
+            level = Math.max(0, level - (nowNanos - lastNanos) / 1e9 * rate);
+            lastNanos = nowNanos;
+        }
+    }
+
+    /** The current drain rate, requests per second (lower than the plan's after repeated 503s). */
+    public synchronized double currentRate() {
+        return rate;
+    }
+
+    /** The current bucket size. */
+    public synchronized double currentBurst() {
+        return burst;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "RequestPacer[" + plan + ", burst " + burst + ", " + rate + "/s]";
+    }
+}

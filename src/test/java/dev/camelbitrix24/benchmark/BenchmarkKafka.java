@@ -1,0 +1,121 @@
+package dev.camelbitrix24.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import dev.camelbitrix24.app.PipelineTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The benchmark's plain Kafka clients: topics, a fast backlog producer, and readers of what landed. */
+final class BenchmarkKafka {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    static final int PARTITIONS = 3;
+
+    private final String bootstrapServers;
+    private final Admin admin;
+
+    BenchmarkKafka(String bootstrapServers, Admin admin) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = admin;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    PipelineTopics newTopics(String name) {
+        String p = "bench-" + name + "-" + SEQUENCE.incrementAndGet() + ".";
+        PipelineTopics topics = new PipelineTopics(p + "requests", p + "succeeded", p + "not-found", p + "rejected",
+                p + "invalid", p + "dlq");
+        topics.createMissing(admin, PARTITIONS);
+        return topics;
+    }
+
+    KafkaProducer<byte[], byte[]> producer(boolean throughput) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, throughput ? 5 : 0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(String group, int maxPollRecords) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /** Produces requests {@code {"id":first..first+count-1}} as fast as the broker takes them. */
+    void produceIds(String topic, long first, int count) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(true)) {
+            for (long id = first; id < first + count; id++) {
+                producer.send(new ProducerRecord<>(topic, bytes("k-" + id), bytes("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}")));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every record of a topic now, from the beginning. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    List<Long> timestamps(String topic) {
+        return readAll(topic).stream().map(ConsumerRecord::timestamp).collect(Collectors.toList());
+    }
+
+    /** How many records a topic holds (sum of end offsets; the topics are never compacted or trimmed here). */
+    long count(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("count-" + SEQUENCE.incrementAndGet(), 1)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Waits until a topic holds {@code expected} records, or the time is up; returns the count. */
+    long awaitCount(String topic, long expected, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        long n = count(topic);
+        while (n < expected && System.nanoTime() < deadline) {
+            PipelineBenchmark.sleep(Duration.ofMillis(250));
+            n = count(topic);
+        }
+        return n;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

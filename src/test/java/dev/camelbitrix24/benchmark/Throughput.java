@@ -1,0 +1,212 @@
+package dev.camelbitrix24.benchmark;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.camelbitrix24.app.PipelineTopics;
+import dev.camelbitrix24.simulator.Bitrix24Simulator;
+import dev.camelbitrix24.simulator.RatePlan;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Phase 2, limits off: a backlog of requests drained by (a) a naive Camel route, one HTTP call per record and a
+ * commit after each outcome, (b) this pipeline, in a child JVM of its own so that its memory can be measured, and
+ * (c) a hand-written loop (poll, batch calls of 50 in parallel, produce the outcomes, commit). Deletes per second are
+ * counted from the first outcome's timestamp to the last one's, so start-up and the group join are left out.
+ */
+final class Throughput {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Throughput() {
+    }
+
+    static Map<String, Object> run(BenchmarkKafka kafka, List<String[]> table) throws Exception {
+        int naiveCount = PipelineBenchmark.QUICK ? 1_000 : 3_000;
+        int count = PipelineBenchmark.QUICK ? 10_000 : 50_000;
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.OFF, naiveCount + 2 * count + 10)) {
+            double naive = naive(kafka, sim, naiveCount);
+            Map<String, Object> pipeline = pipelineChild(kafka, sim, naiveCount + 1, count);
+            double hand = handLoop(kafka, sim, naiveCount + count + 1, count);
+            double piped = (double) pipeline.get("deletesPerSecond");
+            r.put("naiveRoute", Map.of("requests", naiveCount, "deletesPerSecond", PipelineBenchmark.round(naive)));
+            r.put("pipeline", pipeline);
+            r.put("handWrittenLoop", Map.of("requests", count, "deletesPerSecond", PipelineBenchmark.round(hand)));
+            r.put("pipelineOverNaive", PipelineBenchmark.round(piped / naive));
+            r.put("pipelineOverHandLoop", PipelineBenchmark.round(piped / hand));
+            table.add(new String[] {"2a naive route (1 call/record)", PipelineBenchmark.round(naive) + " deletes/s",
+                naiveCount + " requests", ""});
+            table.add(new String[] {"2b this pipeline", PipelineBenchmark.round(piped) + " deletes/s",
+                count + " requests; " + PipelineBenchmark.round(piped / naive) + "x naive, "
+                + PipelineBenchmark.round(piped / hand) + " of hand loop", ">= 10x (a), >= 0.8 (c)"});
+            table.add(new String[] {"2c hand-written loop", PipelineBenchmark.round(hand) + " deletes/s", count + " requests",
+                ""});
+            table.add(new String[] {"4 pipeline memory during 2b", "heap peak " + pipeline.get("peakHeapMiB") + " MiB, "
+                + "VmHWM " + pipeline.get("vmHwmMiB") + " MiB", "child JVM, -Xmx" + pipeline.get("xmx"), ""});
+        }
+        return r;
+    }
+
+    /** (a): one Camel route, one record at a time: consume, delete (no batching, no pacing), produce, commit. */
+    private static double naive(BenchmarkKafka kafka, Bitrix24Simulator sim, int count) throws Exception {
+        PipelineTopics topics = kafka.newTopics("naive");
+        kafka.produceIds(topics.requests(), 1, count);
+        PipelineBenchmark.log("2a naive route: " + count + " requests");
+        try (CamelContext camel = new DefaultCamelContext()) {
+            String brokers = kafka.bootstrapServers();
+            String serde = "&keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
+                           + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer";
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("kafka:" + topics.requests() + "?brokers=" + brokers + "&groupId=naive&autoOffsetReset=earliest"
+                         + "&autoCommitEnable=false&allowManualCommit=true&pollTimeoutMs=200"
+                         + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
+                         + "&keyDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer")
+                            .process(e -> e.getMessage().setBody(JSON.readTree(e.getMessage().getBody(byte[].class)).get("id").asLong()))
+                            .to("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.webhookUrl() + ")&ratePlan=off")
+                            .process(e -> e.getMessage().setBody(BenchmarkKafka.bytes("{\"outcome\":\"DELETED\"}")))
+                            .to("kafka:" + topics.succeeded() + "?brokers=" + brokers + "&requestRequiredAcks=all&lingerMs=0" + serde)
+                            .process(e -> e.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
+                }
+            });
+            camel.start();
+            kafka.awaitCount(topics.succeeded(), count, Duration.ofMinutes(10));
+        }
+        return rate(kafka.timestamps(topics.succeeded()));
+    }
+
+    /** (b): the pipeline as users run it (PipelineApplication), in a child JVM, with its GC log for the peak heap. */
+    private static Map<String, Object> pipelineChild(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count)
+            throws Exception {
+        PipelineTopics topics = kafka.newTopics("pipeline");
+        kafka.produceIds(topics.requests(), firstId, count);
+        PipelineBenchmark.log("2b pipeline (child JVM): " + count + " requests");
+        Path gcLog = Files.createTempFile("benchmark-pipeline-gc", ".log");
+        String xmx = "512m";
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
+                "dev.camelbitrix24.app.PipelineApplication", "run");
+        Map<String, String> env = pb.environment();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("BITRIX24_WEBHOOK_URL", sim.webhookUrl());
+        env.put("BITRIX24_RATE_PLAN", "off");
+        env.put("CAMEL_MANAGEMENT_ENABLED", "false");
+        env.put("BITRIX24_TOPIC_REQUESTS", topics.requests());
+        env.put("BITRIX24_TOPIC_SUCCEEDED", topics.succeeded());
+        env.put("BITRIX24_TOPIC_NOT_FOUND", topics.notFound());
+        env.put("BITRIX24_TOPIC_REJECTED", topics.rejected());
+        env.put("BITRIX24_TOPIC_INVALID", topics.invalid());
+        env.put("BITRIX24_TOPIC_DEAD_LETTER", topics.deadLetter());
+        pb.redirectErrorStream(true).redirectOutput(Path.of("target", "benchmark-pipeline.log").toFile());
+        Process child = pb.start();
+        long vmHwmKib;
+        try {
+            long done = kafka.awaitCount(topics.succeeded(), count, Duration.ofMinutes(10));
+            vmHwmKib = BenchmarkMemory.statusKib(child.pid(), "VmHWM");
+            if (done < count) {
+                PipelineBenchmark.log("2b: only " + done + " of " + count + " outcomes; see target/benchmark-pipeline.log");
+            }
+        } finally {
+            child.destroy();
+            child.waitFor();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("requests", count);
+        r.put("deletesPerSecond", PipelineBenchmark.round(rate(kafka.timestamps(topics.succeeded()))));
+        r.put("peakHeapMiB", BenchmarkMemory.peakHeapMib(gcLog));
+        r.put("vmHwmMiB", vmHwmKib / 1024);
+        r.put("xmx", xmx);
+        r.put("deadLettered", kafka.count(topics.deadLetter()));
+        Files.deleteIfExists(gcLog);
+        return r;
+    }
+
+    /** (c): the practical limit: poll, one batch call per 50 records (all of a poll at once), produce, flush, commit. */
+    private static double handLoop(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count) throws Exception {
+        PipelineTopics topics = kafka.newTopics("hand");
+        kafka.produceIds(topics.requests(), firstId, count);
+        PipelineBenchmark.log("2c hand-written loop: " + count + " requests");
+        URI batch = URI.create(sim.webhookUrl() + "batch.json");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int done = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("hand", 500);
+             KafkaProducer<byte[], byte[]> producer = kafka.producer(false)) {
+            consumer.subscribe(List.of(topics.requests()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (done < count && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+                records.forEach(all::add);
+                List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+                for (int from = 0; from < all.size(); from += 50) {
+                    ObjectNode body = JSON.createObjectNode().put("halt", 0);
+                    ObjectNode cmd = body.putObject("cmd");
+                    for (int i = from; i < Math.min(all.size(), from + 50); i++) {
+                        long id = JSON.readTree(all.get(i).value()).get("id").asLong();
+                        cmd.put("d" + i, "crm.activity.delete?id=" + id);
+                    }
+                    calls.add(http.sendAsync(HttpRequest.newBuilder(batch).header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                            HttpResponse.BodyHandlers.ofByteArray()).thenApply(resp -> {
+                                try {
+                                    return JSON.readTree(resp.body());
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }));
+                }
+                Map<String, Boolean> ok = new HashMap<>();
+                for (CompletableFuture<JsonNode> call : calls) {
+                    call.join().path("result").path("result").fields()
+                            .forEachRemaining(e -> ok.put(e.getKey(), e.getValue().asBoolean()));
+                }
+                for (int i = 0; i < all.size(); i++) {
+                    producer.send(new ProducerRecord<>(ok.getOrDefault("d" + i, false) ? topics.succeeded() : topics.deadLetter(),
+                            all.get(i).key(), BenchmarkKafka.bytes("{\"outcome\":\"DELETED\"}")));
+                }
+                producer.flush();
+                consumer.commitSync();
+                done += all.size();
+            }
+        }
+        return rate(kafka.timestamps(topics.succeeded()));
+    }
+
+    /** Outcomes per second between the first outcome and the last one. */
+    static double rate(List<Long> timestamps) {
+        if (timestamps.size() < 2) {
+            return 0;
+        }
+        long first = timestamps.stream().mapToLong(Long::longValue).min().orElse(0);
+        long last = timestamps.stream().mapToLong(Long::longValue).max().orElse(0);
+        return (timestamps.size() - 1) * 1000.0 / Math.max(1, last - first);
+    }
+}

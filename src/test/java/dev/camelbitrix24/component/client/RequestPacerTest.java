@@ -1,0 +1,64 @@
+package dev.camelbitrix24.component.client;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The client-side leaky bucket: plan sizes, waits, and the JS SDK's adaptation to 503s. */
+class RequestPacerTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void theStandardPlanLetsABurstOf50ThenTwoPerSecond() {
+        RequestPacer pacer = RequestPacer.forPlan("standard", 0);
+        for (int i = 0; i < 50; i++) {
+            assertThat(pacer.reserve(0)).as("request %d", i).isZero();
+        }
+        assertThat(pacer.reserve(0)).isEqualTo(500);
+        assertThat(pacer.reserve(SECOND / 2)).isZero();
+        assertThat(pacer.reserve(SECOND / 2)).isEqualTo(500);
+    }
+
+    @Test
+    void plansAreReadByNameOrFigures() {
+        assertThat(RequestPacer.forPlan("enterprise", 0).currentBurst()).isEqualTo(250);
+        assertThat(RequestPacer.forPlan("enterprise", 0).currentRate()).isEqualTo(5);
+        assertThat(RequestPacer.forPlan("10/0.5", 0).currentRate()).isEqualTo(0.5);
+        assertThat(RequestPacer.forPlan("off", 0)).isNull();
+        assertThatThrownBy(() -> RequestPacer.forPlan("fast", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestPacer.forPlan("0/2", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a503FillsTheBucketAndFiveInAMinuteSlowItDownUntilSuccessesBringItBack() {
+        RequestPacer pacer = RequestPacer.forPlan("standard", 0);
+        assertThat(pacer.reserve(0)).isZero();
+        pacer.onRateLimited(0);
+        assertThat(pacer.reserve(0)).as("nothing goes out until the bucket drains").isEqualTo(500);
+        for (int i = 1; i < 5; i++) {
+            pacer.onRateLimited(i * SECOND);
+        }
+        assertThat(pacer.currentRate()).isEqualTo(1.6);
+        assertThat(pacer.currentBurst()).isEqualTo(40);
+        for (int i = 0; i < 19; i++) {
+            pacer.onAccepted();
+        }
+        assertThat(pacer.currentRate()).isEqualTo(1.6);
+        pacer.onAccepted();
+        assertThat(pacer.currentRate()).isCloseTo(1.76, org.assertj.core.data.Offset.offset(1e-9));
+        for (int i = 0; i < 200; i++) {
+            pacer.onAccepted();
+        }
+        assertThat(pacer.currentRate()).as("never above the plan").isEqualTo(2);
+        assertThat(pacer.currentBurst()).isEqualTo(50);
+    }
+
+    @Test
+    void batchCommandsCarryTheIdAsOneEncodedParameter() {
+        assertThat(BatchCall.command(5)).isEqualTo("crm.activity.delete?id=5");
+        assertThatThrownBy(() -> BatchCall.command(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PendingDelete(-7)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.camelbitrix24.component.simulated;
+
+import java.util.Set;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRepository;
+import org.apache.camel.support.service.ServiceHelper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The producer health check against the simulator: UP while the webhook is accepted, DOWN with the reason (and without
+ * the webhook code) once the portal refuses it, and never more than one {@code profile} call per interval however often
+ * it is asked.
+ */
+class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
+
+    private static final String EXTRA_CODE = "h3althW3bh00kC0de";
+    private static final String CHECK_ID = "producer:bitrix24-127.0.0.1";
+
+    @Test
+    void manyProbesWithinTheIntervalCostOneProfileCall() {
+        CamelContext context = startedEndpoint(webhookUri(""));
+
+        for (int i = 0; i < 10; i++) {
+            HealthCheck.Result result = check(context);
+            assertThat(result.getState()).as(result.getMessage().orElse("")).isEqualTo(HealthCheck.State.UP);
+        }
+
+        assertThat(control.callCount("profile")).isEqualTo(1);
+        assertThat(control.callCount(METHOD)).isZero();
+    }
+
+    @Test
+    void downWithTheReasonOnceTheWebhookIsRefused() throws Exception {
+        control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
+        String webhook = sim.baseUrl() + "/rest/1/" + EXTRA_CODE + "/";
+        CamelContext context = startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + webhook
+                                               + ")&healthCheckInterval=300");
+        assertThat(check(context).getState()).isEqualTo(HealthCheck.State.UP);
+
+        control.reset(); // drops the extra webhook: the portal now refuses its code
+        assertThat(check(context).getState()).as("cached until the interval is over").isEqualTo(HealthCheck.State.UP);
+        Thread.sleep(400);
+        HealthCheck.Result result = check(context);
+
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getMessage()).get().asString()
+                .contains("AUTHENTICATION_FAILED").contains("INVALID_CREDENTIALS").doesNotContain(EXTRA_CODE);
+        assertThat(result.getDetails()).containsEntry("bitrix24.error.type", "AUTHENTICATION_FAILED")
+                .containsEntry(HealthCheck.HTTP_RESPONSE_CODE, 401);
+        assertThat(result.getDetails().toString()).doesNotContain(EXTRA_CODE);
+        assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context), true)).isFalse();
+        assertThat(control.callCount("profile")).isEqualTo(1); // counters were reset with the portal
+    }
+
+    @Test
+    void downWhenThePortalDoesNotAnswer() {
+        CamelContext context = startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(http://127.0.0.1:9/rest/1/"
+                                               + EXTRA_CODE + "/)&connectTimeout=500");
+
+        HealthCheck.Result result = check(context);
+
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getMessage()).get().asString().startsWith("TRANSPORT_ERROR").doesNotContain(EXTRA_CODE);
+    }
+
+    /** A started endpoint in the harness's context, with Camel's producer health checks switched on. */
+    private CamelContext startedEndpoint(String uri) {
+        CamelContext context = camel.context();
+        HealthCheckRepository producers = HealthCheckHelper.getHealthCheckRepository(context, "producers");
+        producers.setEnabled(true);
+        Endpoint endpoint = context.getEndpoint(uri);
+        ServiceHelper.startService(endpoint);
+        return context;
+    }
+
+    private static HealthCheck.Result check(CamelContext context) {
+        return HealthCheckHelper.invoke(context).stream().filter(r -> r.getCheck().getId().equals(CHECK_ID)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + CHECK_ID + " in " + HealthCheckHelper.invoke(context)));
+    }
+}
