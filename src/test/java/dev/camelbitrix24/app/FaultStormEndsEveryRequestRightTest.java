@@ -48,19 +48,20 @@ class FaultStormEndsEveryRequestRightTest {
 
     private static final String CLIENT_ID = "storm.app";
     private static final String CLIENT_SECRET = "storm-client-secret-value";
-    private static final int SEED_ACTIVITIES = 3_000;
     private static final String HTML_500 = "<html><head><title>500 Internal Server Error</title></head><body>"
             + "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>";
 
     @Test
     void everyRequestEndsOnceOnTheTopicThatMatchesThePortal(@TempDir Path dir) throws Exception {
-        int requests = FireFigures.figure("storm.requests", 400, 3_000);
+        int requests = FireFigures.figure("storm.requests", 1_000, 5_000);
+        // twice as many activities as requests: half of them are never asked for, and must all survive
+        int seedActivities = 2 * requests;
         long seed = FireFigures.seed();
         Random random = new Random(seed);
         System.out.printf("fault storm: %d requests, seed %d%n", requests, seed);
 
         try (PipelineTestEnvironment env = PipelineTestEnvironment.start();
-             Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(SEED_ACTIVITIES)
+             Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(seedActivities)
                      .ratePlan(RatePlan.OFF).randomSeed(seed).start();
              TopicLoad load = new TopicLoad(env.broker.bootstrapServers())) {
             SimulatorControl control = simulator.control();
@@ -72,22 +73,21 @@ class FaultStormEndsEveryRequestRightTest {
             Set<Long> deletedBefore = new HashSet<>();
             Set<Long> requested = new HashSet<>();
             List<Long> ids = new ArrayList<>();
+            List<Long> shuffled = new ArrayList<>();
+            for (long id = 1; id <= seedActivities; id++) {
+                shuffled.add(id);
+            }
+            java.util.Collections.shuffle(shuffled, random);
             for (int i = 0; i < requests; i++) {
                 int kind = random.nextInt(20);
                 long id;
                 if (kind == 0) {
                     id = 900_000 + i;
                     neverExisted.add(id);
-                } else if (kind == 1) {
-                    id = 1 + random.nextInt(SEED_ACTIVITIES);
-                    if (requested.contains(id)) {
-                        continue;
-                    }
-                    deletedBefore.add(id);
                 } else {
-                    id = 1 + random.nextInt(SEED_ACTIVITIES);
-                    if (requested.contains(id)) {
-                        continue;
+                    id = shuffled.get(i);
+                    if (kind == 1) {
+                        deletedBefore.add(id);
                     }
                 }
                 requested.add(id);
@@ -97,17 +97,23 @@ class FaultStormEndsEveryRequestRightTest {
                 deleteThroughWebhook(simulator, id);
                 assertThat(control.activityExists(id)).isFalse();
             }
-            Set<Long> existingBefore = existing(control);
+            Set<Long> existingBefore = existing(control, seedActivities);
 
             PipelineTopics t = env.newTopics("storm", 3);
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             for (long id : ids) {
                 records.add(new ProducerRecord<>(t.requests(), utf8("a-" + id), utf8("{\"id\":" + id + ",\"requestId\":\"a-" + id + "\"}")));
             }
-            load.sendAll(records);
+            // three waves: the access tokens expire between them, so calls always meet an expired token
+            List<List<ProducerRecord<byte[], byte[]>>> waves = List.of(records.subList(0, records.size() / 3),
+                    records.subList(records.size() / 3, 2 * records.size() / 3),
+                    records.subList(2 * records.size() / 3, records.size()));
+            load.sendAll(waves.get(0));
 
             injectStorm(control);
             Map<String, String> settings = env.settings(t, "storm-group");
+            // the storm brings its own 503s and 429s; the client's pacer would only slow the run down
+            settings.put("camel.component.bitrix24.rate-plan", "off");
             settings.put("bitrix24.webhook-url", "");
             settings.put("bitrix24.portal-url", simulator.baseUrl());
             settings.put("bitrix24.client-id", CLIENT_ID);
@@ -136,13 +142,16 @@ class FaultStormEndsEveryRequestRightTest {
                     windows.incrementAndGet();
                     sleep(800);
                     control.setOperatingTimeLimit(OperatingTimeLimit.DEFAULT);
-                }, 1500, 2500, TimeUnit.MILLISECONDS);
-                // access tokens expire at a third and at two thirds of the stream
-                for (int third = 1; third <= 2; third++) {
-                    long target = (long) ids.size() * third / 3;
-                    await().atMost(Duration.ofMinutes(3)).until(() -> load.count(t.outcomeTopics()) >= target);
+                }, 300, 1500, TimeUnit.MILLISECONDS);
+                // once a wave has all its outcomes, the access tokens expire and the next wave is sent
+                int sent = waves.get(0).size();
+                for (int wave = 1; wave < waves.size(); wave++) {
+                    int done = sent;
+                    await().atMost(Duration.ofMinutes(3)).until(() -> load.count(t.outcomeTopics()) >= done);
                     control.expireAccessTokens();
                     expiries.incrementAndGet();
+                    load.sendAll(waves.get(wave));
+                    sent += waves.get(wave).size();
                 }
                 env.awaitOutcomes(t, ids.size(), Duration.ofMinutes(4));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
@@ -184,11 +193,12 @@ class FaultStormEndsEveryRequestRightTest {
             // the storm really blew: every kind of weather was met
             assertThat(control.operatingLimitRejections()).as("429 OPERATION_TIME_LIMIT replies").isPositive();
             assertThat(control.tokenRefreshCount()).as("refreshes after expired tokens").isGreaterThanOrEqualTo(expiries.get());
-            assertThat(perOutcome.getOrDefault("DELETED", 0L)).as("most requests get through the storm")
-                    .isGreaterThan(ids.size() / 2L);
+            // with batching one fault hits a whole batch, and a 429 whose window resets past the retry budget is final
+            assertThat(perOutcome.getOrDefault("DELETED", 0L)).as("a good part of the requests gets through the storm")
+                    .isGreaterThan(ids.size() / 4L);
             // nothing was deleted that was not asked for
             Set<Long> gone = new HashSet<>(existingBefore);
-            gone.removeAll(existing(control));
+            gone.removeAll(existing(control, seedActivities));
             assertThat(requested).as("every activity that disappeared was requested").containsAll(gone);
         }
     }
@@ -210,9 +220,9 @@ class FaultStormEndsEveryRequestRightTest {
         return left - share;
     }
 
-    private static Set<Long> existing(SimulatorControl control) {
+    private static Set<Long> existing(SimulatorControl control, int seedActivities) {
         Set<Long> ids = new HashSet<>();
-        for (long id = 1; id <= SEED_ACTIVITIES; id++) {
+        for (long id = 1; id <= seedActivities; id++) {
             if (control.activityExists(id)) {
                 ids.add(id);
             }

@@ -45,6 +45,8 @@ final class PipelineProcess implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        // the logging of a real run (src/main/resources), not the tests' own log4j2-test.xml
+        command.add("-Dlog4j2.configurationFile=log4j2.xml");
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
         command.add(testClasspath());
