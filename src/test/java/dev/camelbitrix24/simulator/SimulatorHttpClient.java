@@ -91,20 +91,13 @@ final class SimulatorHttpClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /** The official reply bodies of ../shared/bitrix24/fixtures, copied unchanged into the test resources (see SOURCES.md there). */
     static JsonNode fixture(String name) throws IOException {
-        return MAPPER.readTree(java.nio.file.Files.readString(fixtureDir().resolve(name)));
-    }
-
-    /** ../shared/bitrix24/fixtures, found from the working directory up (worktrees sit one level deeper). */
-    static java.nio.file.Path fixtureDir() {
-        java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
-        while (dir != null) {
-            java.nio.file.Path candidate = dir.resolve("shared/bitrix24/fixtures");
-            if (java.nio.file.Files.isDirectory(candidate)) {
-                return candidate;
+        try (java.io.InputStream in = SimulatorHttpClient.class.getResourceAsStream("/bitrix24-fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("no fixture " + name + " in src/test/resources/bitrix24-fixtures");
             }
-            dir = dir.getParent();
+            return MAPPER.readTree(in);
         }
-        throw new IllegalStateException("shared/bitrix24/fixtures not found above " + java.nio.file.Path.of("").toAbsolutePath());
     }
 }

@@ -17,7 +17,7 @@ class ReplyClassifierTest {
     private final ReplyClassifier classifier = new ReplyClassifier(new ObjectMapper());
 
     private static byte[] fixture(String name) throws IOException {
-        try (InputStream in = ReplyClassifierTest.class.getResourceAsStream("/component/fixtures/" + name)) {
+        try (InputStream in = ReplyClassifierTest.class.getResourceAsStream("/bitrix24-fixtures/" + name)) {
             return in.readAllBytes();
         }
     }
