@@ -30,8 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KilledPipelineLosesNoRequestTest {
 
     private static final int CONSUMER_THREADS = 3;
-    /** The product's own setting: what one consumer may hold uncommitted at a kill. */
-    private static final int MAX_POLL_RECORDS = PipelineSettings.load().getInt("bitrix24.consumer.max-poll-records");
+    /**
+     * What one consumer may hold uncommitted at a kill. Smaller than the product's 500 (BITRIX24_CONSUMER_MAX_POLL_RECORDS
+     * is set for the child JVM), so that 20 kills fit into the stream: a run commits a whole poll at a time.
+     */
+    private static final int MAX_POLL_RECORDS = 200;
     /** Activities after the requested ones, which nobody asks to delete: they must all still be there. */
     private static final int BYSTANDERS = 200;
 
@@ -87,15 +90,16 @@ class KilledPipelineLosesNoRequestTest {
         List<Long> outcomesAtKill = new ArrayList<>();
         try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
              PipelineProcess pipeline = new PipelineProcess(
-                     PipelineProcess.environment(env.broker.bootstrapServers(), env.simulator.webhookUrl(), t),
+                     environment(t),
                      properties, dir.resolve("pipeline.log"))) {
             load.sendAll(records);
             long started = System.nanoTime();
             for (int k = 0; k < kills; k++) {
-                // the moment: once this run has COMMITTED past a random point of its stretch of the stream (so every
+                // the moment: once this run has COMMITTED past a random point of its share of what is left (so every
                 // run makes progress of its own, whatever it redoes), after a random pause: mid-poll, mid-batch
-                long stretch = requests / (kills + 1);
-                long target = Math.max(committed(t) + 1, k * stretch + 1 + random.nextInt((int) Math.max(1, stretch)));
+                long done = committed(t);
+                long stretch = (requests - done) / (kills - k + 1);
+                long target = done + 1 + random.nextInt((int) Math.max(1, stretch));
                 long startedRun = System.nanoTime();
                 pipeline.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -155,6 +159,13 @@ class KilledPipelineLosesNoRequestTest {
         for (int i = requests; i < requests + BYSTANDERS; i++) {
             assertThat(control.activityExists(firstId + i)).as("bystander %d", firstId + i).isTrue();
         }
+    }
+
+    private static Map<String, String> environment(PipelineTopics t) {
+        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(),
+                env.simulator.webhookUrl(), t);
+        environment.put("BITRIX24_CONSUMER_MAX_POLL_RECORDS", String.valueOf(MAX_POLL_RECORDS));
+        return environment;
     }
 
     /** How many requests the pipeline's group has committed (the sum of its committed offsets). */
