@@ -22,6 +22,12 @@ public record DeletionRequest(long id, String requestId) {
     // leading zeros, signs, blanks and exponents are refused: only the one canonical spelling of a number is accepted
     private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
     private static final int QUOTE_LIMIT = 40;
+    // ": enable `JsonReadFeature.X` to allow" and ", from `StreamReadConstraints.getMaxNestingDepth()`"
+    // and " (bound as `com.fasterxml...JsonNode`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"
+    private static final Pattern PARSER_HINT =
+            Pattern.compile("[,:]? *(enable|from|not allowed as per) `[^`]*`( to allow)?| *\\(bound as `[^`]*`\\)");
+    // " (start marker at [Source: REDACTED (...); line: 1, column: 1])": the value has one line, and is not shown
+    private static final Pattern PARSER_LOCATION = Pattern.compile(" *(\\(start marker )?at \\[Source:[^\\]]*]\\)?");
     private static final int MESSAGE_LIMIT = 200;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -49,7 +55,8 @@ public record DeletionRequest(long id, String requestId) {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("the value is not valid JSON: " + shorten(e.getOriginalMessage(), MESSAGE_LIMIT), null);
+            throw new InvalidRequestException("the value is not valid JSON: "
+                    + shorten(withoutParserHints(e.getOriginalMessage()), MESSAGE_LIMIT), null);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("the value is " + describe(root) + ", not a JSON object with an id", null);
@@ -92,7 +99,8 @@ public record DeletionRequest(long id, String requestId) {
             return positive(node.longValue(), node.asText(), requestId);
         }
         if (node.isNumber()) {
-            throw new InvalidRequestException("id must be a whole number, got " + shorten(node.asText(), QUOTE_LIMIT), requestId);
+            throw new InvalidRequestException("id must be a whole number written without a fraction or an exponent, got "
+                    + shorten(node.asText(), QUOTE_LIMIT), requestId);
         }
         if (node.isTextual()) {
             String text = node.textValue();
@@ -137,10 +145,37 @@ public record DeletionRequest(long id, String requestId) {
         return "a string";
     }
 
+    /**
+     * A piece of the request for a description: at most {@code limit} characters, control characters escaped, so an
+     * outcome header or log line never holds a line break or terminal escape that came from a request.
+     */
     private static String shorten(String text, int limit) {
         if (text == null) {
             return "";
         }
-        return text.length() <= limit ? text : text.substring(0, limit) + "...";
+        String piece = text.length() <= limit ? text : text.substring(0, limit) + "...";
+        StringBuilder out = new StringBuilder(piece.length());
+        piece.codePoints().forEach(c -> {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
+    /** Jackson's messages end with advice for programmers ("enable `JsonReadFeature...` to allow") and a source location: not for a user. */
+    private static String withoutParserHints(String message) {
+        if (message == null) {
+            return "";
+        }
+        return PARSER_HINT.matcher(PARSER_LOCATION.matcher(message).replaceAll("")).replaceAll("").trim();
     }
 }

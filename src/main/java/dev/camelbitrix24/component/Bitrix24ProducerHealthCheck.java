@@ -34,12 +34,14 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
     private final String host;
     private volatile boolean enabled = true;
 
-    // guarded by this: when the last profile call was started, and its answer (or the call in flight)
+    // guarded by this: when the last profile call was started, that call, and the last call that answered
     private long lastStartNanos;
-    private CompletableFuture<ReplyVerdict> latest;
-    private Instant checkedAt;
-    private ReplyVerdict previous;
-    private Instant previousCheckedAt;
+    private Probe latest;
+    private Probe answered;
+
+    /** One profile call: when it started, and its answer to come. */
+    private record Probe(Instant startedAt, CompletableFuture<ReplyVerdict> answer) {
+    }
 
     Bitrix24ProducerHealthCheck(Bitrix24Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -80,24 +82,20 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
         if (client == null) {
             return builder.down().message("The bitrix24 endpoint is not started").build();
         }
-        CompletableFuture<ReplyVerdict> answer = latest(client);
+        Probe probe = latest(client);
         ReplyVerdict verdict;
-        Instant answeredCheck;
         try {
-            verdict = answer.get(REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            synchronized (this) {
-                answeredCheck = checkedAt;
-            }
+            verdict = probe.answer().get(REPLY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             synchronized (this) {
-                if (previous == null) {
+                if (answered == null) {
                     return builder.down().message("Bitrix24 has not answered profile within " + REPLY_WAIT_MILLIS + " ms")
                             .build();
                 }
                 // a busy pacer may hold the new call back: the last answer is the best knowledge there is
-                verdict = previous;
-                answeredCheck = previousCheckedAt;
+                probe = answered;
             }
+            verdict = probe.answer().join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return builder.down().message("Interrupted while waiting for Bitrix24").build();
@@ -105,7 +103,7 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
             // checkProfile never completes exceptionally; kept typed for the compiler
             return builder.down().message("The profile call failed: " + e.getCause().getClass().getSimpleName()).build();
         }
-        builder.detail("bitrix24.checked.at", String.valueOf(answeredCheck));
+        builder.detail("bitrix24.checked.at", probe.startedAt().toString());
         if (verdict.httpStatus() > 0) {
             builder.detail(HTTP_RESPONSE_CODE, verdict.httpStatus());
         }
@@ -122,22 +120,23 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
     }
 
     /** The answer of the last profile call, starting a new one when the last was started an interval ago or more. */
-    private synchronized CompletableFuture<ReplyVerdict> latest(Bitrix24Client client) {
+    private synchronized Probe latest(Bitrix24Client client) {
         long now = System.nanoTime();
         long interval = TimeUnit.MILLISECONDS.toNanos(endpoint.getConfiguration().getHealthCheckInterval());
         // measured from the START of the last call: a slow or failing portal is not asked more often
         if (latest == null || now - lastStartNanos >= interval) {
             lastStartNanos = now;
-            Instant started = Instant.now();
-            checkedAt = started;
-            latest = client.checkProfile();
-            latest.thenAccept(verdict -> remember(verdict, started));
+            Probe probe = new Probe(Instant.now(), client.checkProfile());
+            latest = probe;
+            probe.answer().thenRun(() -> answered(probe));
         }
         return latest;
     }
 
-    private synchronized void remember(ReplyVerdict verdict, Instant started) {
-        previous = verdict;
-        previousCheckedAt = started;
+    private synchronized void answered(Probe probe) {
+        // a slower, older call must not replace a newer answer
+        if (answered == null || probe.startedAt().isAfter(answered.startedAt())) {
+            answered = probe;
+        }
     }
 }

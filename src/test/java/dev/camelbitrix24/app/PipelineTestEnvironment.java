@@ -54,10 +54,15 @@ final class PipelineTestEnvironment implements AutoCloseable {
 
     /** The settings of one pipeline instance on these topics: fast retries, no management server. */
     Map<String, String> settings(PipelineTopics topics, String groupId) {
+        return settings(broker.bootstrapServers(), simulator.webhookUrl(), topics, groupId);
+    }
+
+    /** The same settings for any broker and webhook. */
+    static Map<String, String> settings(String bootstrapServers, String webhookUrl, PipelineTopics topics, String groupId) {
         Map<String, String> o = new HashMap<>();
         o.put("camel.main.name", groupId + "-" + SEQUENCE.incrementAndGet());
         o.put("camel.management.enabled", "false");
-        o.put("bitrix24.kafka.bootstrap-servers", broker.bootstrapServers());
+        o.put("bitrix24.kafka.bootstrap-servers", bootstrapServers);
         o.put("bitrix24.topic.requests", topics.requests());
         o.put("bitrix24.topic.succeeded", topics.succeeded());
         o.put("bitrix24.topic.not-found", topics.notFound());
@@ -66,7 +71,7 @@ final class PipelineTestEnvironment implements AutoCloseable {
         o.put("bitrix24.topic.dead-letter", topics.deadLetter());
         o.put("bitrix24.consumer.group-id", groupId);
         o.put("bitrix24.consumer.poll-timeout-ms", "200");
-        o.put("bitrix24.webhook-url", simulator.webhookUrl());
+        o.put("bitrix24.webhook-url", webhookUrl);
         o.put("camel.component.bitrix24.max-attempts", "3");
         o.put("camel.component.bitrix24.initial-backoff", "20");
         o.put("camel.component.bitrix24.max-backoff", "100");

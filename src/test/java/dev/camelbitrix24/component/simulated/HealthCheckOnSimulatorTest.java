@@ -1,6 +1,9 @@
 package dev.camelbitrix24.component.simulated;
 
+import java.time.Duration;
 import java.util.Set;
+
+import dev.camelbitrix24.simulator.FaultSpec;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -56,6 +59,21 @@ class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
         assertThat(result.getDetails().toString()).doesNotContain(EXTRA_CODE);
         assertThat(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context), true)).isFalse();
         assertThat(control.callCount("profile")).isEqualTo(1); // counters were reset with the portal
+    }
+
+    @Test
+    void aSlowNewCallReportsThePreviousAnswer() throws Exception {
+        CamelContext context = startedEndpoint(webhookUri("healthCheckInterval=200"));
+        HealthCheck.Result first = check(context);
+        assertThat(first.getState()).isEqualTo(HealthCheck.State.UP);
+        control.injectFault(FaultSpec.delay(Duration.ofSeconds(7)).onMethod("profile"));
+        Thread.sleep(300);
+
+        HealthCheck.Result whileWaiting = check(context);
+
+        assertThat(whileWaiting.getState()).as("the previous answer, not a flap to DOWN").isEqualTo(HealthCheck.State.UP);
+        assertThat(whileWaiting.getDetails().get("bitrix24.checked.at")).isEqualTo(first.getDetails().get("bitrix24.checked.at"));
+        assertThat(control.callCount("profile")).isEqualTo(2);
     }
 
     @Test

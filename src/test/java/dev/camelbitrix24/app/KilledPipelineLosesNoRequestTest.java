@@ -1,0 +1,179 @@
+package dev.camelbitrix24.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
+import dev.camelbitrix24.simulator.SimulatorControl;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.camelbitrix24.app.KafkaTestClient.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pipeline as its own JVM, SIGKILLed at random moments while a stream of requests is in flight and restarted
+ * each time: afterwards every request has at least one outcome, the requests a crash touched twice are counted and
+ * bounded by what can be in flight at a kill, and every requested activity is gone from the simulator (and no other).
+ */
+@Tag("fire")
+class KilledPipelineLosesNoRequestTest {
+
+    private static final int CONSUMER_THREADS = 3;
+    /** The product's own setting: what one consumer may hold uncommitted at a kill. */
+    private static final int MAX_POLL_RECORDS = PipelineSettings.load().getInt("bitrix24.consumer.max-poll-records");
+    /** Activities after the requested ones, which nobody asks to delete: they must all still be there. */
+    private static final int BYSTANDERS = 200;
+
+    private static PipelineTestEnvironment env;
+
+    @BeforeAll
+    static void start() {
+        env = PipelineTestEnvironment.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        env.close();
+    }
+
+    @Test
+    void everyRequestGetsAnOutcomeAndEveryActivityIsGoneAfterRepeatedKills(@TempDir Path dir) throws Exception {
+        int requests = FireFigures.figure("crash.requests", 10_000, 10_000);
+        int kills = FireFigures.figure("crash.kills", 5, 20);
+        long seed = FireFigures.seed();
+        Random random = new Random(seed);
+        System.out.printf("crash test: %d requests, %d kills, seed %d%n", requests, kills, seed);
+
+        PipelineTopics t = env.newTopics("crash", 3);
+        SimulatorControl control = env.simulator.control();
+        long firstId = 100_000;
+        control.seedActivities(firstId, requests + BYSTANDERS);
+        long callsBefore = control.callCount("crm.activity.delete");
+
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            String key = "r-" + i;
+            records.add(new ProducerRecord<>(t.requests(), utf8(key),
+                    utf8("{\"id\":" + (firstId + i) + ",\"requestId\":\"" + key + "\"}")));
+        }
+
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.main.name", "crash-pipeline");
+        properties.put("camel.management.enabled", "false");
+        properties.put("bitrix24.consumer.group-id", "crash-group");
+        properties.put("bitrix24.consumer.threads", String.valueOf(CONSUMER_THREADS));
+        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        // a killed member would otherwise hold its partitions for the default 45 s session
+        properties.put("camel.component.kafka.session-timeout-ms", "6000");
+        properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        // the simulator enforces no rate limit here, so the client keeps none either (the test is about crashes)
+        properties.put("camel.component.bitrix24.rate-plan", "off");
+        properties.put("camel.component.bitrix24.max-attempts", "3");
+        properties.put("camel.component.bitrix24.initial-backoff", "20");
+        properties.put("camel.component.bitrix24.max-backoff", "100");
+        properties.put("camel.component.bitrix24.response-timeout", "10000");
+
+        List<Long> outcomesAtKill = new ArrayList<>();
+        try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
+             PipelineProcess pipeline = new PipelineProcess(
+                     PipelineProcess.environment(env.broker.bootstrapServers(), env.simulator.webhookUrl(), t),
+                     properties, dir.resolve("pipeline.log"))) {
+            load.sendAll(records);
+            long started = System.nanoTime();
+            for (int k = 0; k < kills; k++) {
+                // the moment: a random point of this stretch of the stream, so kills spread over all of it
+                long stretch = requests / (kills + 1);
+                long target = k * stretch + 1 + random.nextInt((int) Math.max(1, stretch));
+                long startedRun = System.nanoTime();
+                pipeline.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                long before = load.count(t.outcomeTopics());
+                long firstOutcomeMillis = -1;
+                long now;
+                while ((now = load.count(t.outcomeTopics())) < target) {
+                    if (firstOutcomeMillis < 0 && now > before) {
+                        firstOutcomeMillis = Duration.ofNanos(System.nanoTime() - startedRun).toMillis();
+                    }
+                    assertThat(pipeline.isAlive()).as("the pipeline runs; its output:%n%s", tail(pipeline)).isTrue();
+                    assertThat(System.nanoTime()).as("run %d did not reach %d outcomes within 120 s:%n%s", k + 1, target,
+                            tail(pipeline)).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                Thread.sleep(random.nextInt(200));
+                pipeline.kill();
+                long at = load.count(t.outcomeTopics());
+                outcomesAtKill.add(at);
+                System.out.printf("kill %d at %d outcomes, %d ms after its start (first outcome after %d ms)%n", k + 1,
+                        at, Duration.ofNanos(System.nanoTime() - startedRun).toMillis(), firstOutcomeMillis);
+                assertThat(at).as("kill %d came after the last request was done: no longer in flight", k + 1)
+                        .isLessThan(requests);
+            }
+            pipeline.start();
+            awaitOutcomeForEveryKey(load, t, requests, pipeline);
+            System.out.printf("all outcomes %d ms after the first start%n",
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+            assertThat(pipeline.stop(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 130, 143);
+        }
+
+        List<Outcome> outcomes = env.outcomes(t);
+        Map<String, List<Outcome>> byKey = outcomes.stream().collect(Collectors.groupingBy(Outcome::key));
+        int duplicates = outcomes.size() - byKey.size();
+        long notFound = outcomes.stream().filter(o -> o.topic().equals(t.notFound())).count();
+        long touchedTwice = byKey.values().stream()
+                .filter(list -> list.size() > 1 || list.stream().anyMatch(o -> o.topic().equals(t.notFound()))).count();
+        long calls = control.callCount("crm.activity.delete") - callsBefore;
+        int inFlightBound = kills * CONSUMER_THREADS * MAX_POLL_RECORDS;
+        FireFigures.report("crash test: %d requests, %d kills (outcomes at each kill: %s), %d outcomes, %d duplicate "
+                + "outcomes, %d not-found (deleted by a killed run), %d requests touched twice, %d delete calls, "
+                + "lost %d", requests, kills, outcomesAtKill, outcomes.size(), duplicates, notFound, touchedTwice, calls,
+                requests - byKey.size());
+
+        assertThat(byKey).as("every request has an outcome").hasSize(requests);
+        for (int i = 0; i < requests; i++) {
+            assertThat(byKey).containsKey("r-" + i);
+        }
+        // a request's delete may have happened in a killed run: then the rerun hears 'Activity is not found.'
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.topic()).isIn(t.succeeded(), t.notFound()));
+        assertThat(touchedTwice).as("requests processed twice, at most what was in flight at the kills")
+                .isLessThanOrEqualTo(inFlightBound);
+        assertThat(calls).as("delete calls").isBetween((long) requests, (long) requests + inFlightBound);
+        for (int i = 0; i < requests; i++) {
+            assertThat(control.activityExists(firstId + i)).as("activity %d", firstId + i).isFalse();
+        }
+        for (int i = requests; i < requests + BYSTANDERS; i++) {
+            assertThat(control.activityExists(firstId + i)).as("bystander %d", firstId + i).isTrue();
+        }
+    }
+
+    private static void awaitOutcomeForEveryKey(TopicLoad load, PipelineTopics t, int requests, PipelineProcess pipeline)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            if (load.count(t.outcomeTopics()) >= requests) {
+                long keys = env.outcomes(t).stream().map(Outcome::key).distinct().count();
+                if (keys >= requests) {
+                    return;
+                }
+            }
+            assertThat(pipeline.isAlive()).as("the last run is alive:%n%s", tail(pipeline)).isTrue();
+            assertThat(System.nanoTime()).as("every request has an outcome within 5 minutes").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static String tail(PipelineProcess pipeline) {
+        String out = pipeline.output();
+        return out.length() <= 6000 ? out : out.substring(out.length() - 6000);
+    }
+}
