@@ -61,13 +61,32 @@ final class BenchmarkKafka {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
     }
 
-    /** Produces requests {@code {"id":first..first+count-1}} as fast as the broker takes them. */
+    /**
+     * Produces requests {@code {"id":first..first+count-1}} as fast as the broker takes them; the ones a loaded broker
+     * refuses (it happens: OutOfOrderSequenceException) are sent again, so that the backlog is complete.
+     */
     void produceIds(String topic, long first, int count) {
-        try (KafkaProducer<byte[], byte[]> producer = producer(true)) {
-            for (long id = first; id < first + count; id++) {
-                producer.send(new ProducerRecord<>(topic, bytes("k-" + id), bytes("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}")));
+        List<Long> pending = new ArrayList<>();
+        for (long id = first; id < first + count; id++) {
+            pending.add(id);
+        }
+        for (int round = 0; !pending.isEmpty() && round < 5; round++) {
+            List<Long> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+            try (KafkaProducer<byte[], byte[]> producer = producer(true)) {
+                for (long id : pending) {
+                    producer.send(new ProducerRecord<>(topic, bytes("k-" + id),
+                            bytes("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}")), (metadata, error) -> {
+                                if (error != null) {
+                                    failed.add(id);
+                                }
+                            });
+                }
+                producer.flush();
             }
-            producer.flush();
+            pending = new ArrayList<>(failed);
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException(pending.size() + " requests could not be produced to " + topic);
         }
     }
 

@@ -45,7 +45,7 @@ final class Throughput {
     }
 
     static Map<String, Object> run(BenchmarkKafka kafka, List<String[]> table) throws Exception {
-        int naiveCount = PipelineBenchmark.QUICK ? 1_000 : 3_000;
+        int naiveCount = PipelineBenchmark.QUICK ? 1_000 : 2_000;
         int count = PipelineBenchmark.QUICK ? 10_000 : 50_000;
         Map<String, Object> r = new LinkedHashMap<>();
         try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.OFF, naiveCount + 2 * count + 10)) {

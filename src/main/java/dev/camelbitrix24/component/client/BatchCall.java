@@ -167,6 +167,10 @@ final class BatchCall {
             String key = key(i);
             TimeFigures time = times != null && times.isObject() ? commandTime(times.get(key)) : null;
             client.limits.operatingTime().record(METHOD, time);
+            if (time != null && time.operatingResetAt() != null) {
+                // a later 429 of this method waits for this reset (RetryPolicy), as after a plain reply
+                client.lastOperatingResetAt.set(time.operatingResetAt());
+            }
             JsonNode value = results != null && results.isObject() ? results.get(key) : null;
             JsonNode error = errors != null && errors.isObject() ? errors.get(key) : null;
             if (error != null && error.isObject() && error.has("error")) {
@@ -178,7 +182,7 @@ final class BatchCall {
                 if (type == Bitrix24ErrorType.NOT_FOUND && member.mayHaveReached) {
                     LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed",
                             member.id);
-                    member.succeed(true, status, time);
+                    member.succeed(true, alone, time);
                 } else {
                     retryOneOrFail(member, type, code, description, alone);
                 }

@@ -30,11 +30,18 @@ public final class RequestPacer {
     private int successes;
     private final Deque<Long> refusals = new ArrayDeque<>();
 
+    /**
+     * Requests kept in reserve below the portal's bucket: a request is counted here when it is let go and by the portal
+     * when it arrives, and one held up on its way (a busy connection, a slow thread) can arrive after a later one, when
+     * the portal's bucket is fuller than ours was. Two requests of room cover a second of such delays at 2/s.
+     */
+    private static final double MARGIN = 2;
+
     private RequestPacer(String plan, double burst, double perSecond, long nowNanos) {
         this.plan = plan;
-        this.planBurst = burst;
+        this.planBurst = Math.max(1, burst - MARGIN);
         this.planRate = perSecond;
-        this.burst = burst;
+        this.burst = planBurst;
         this.rate = perSecond;
         this.lastNanos = nowNanos;
     }

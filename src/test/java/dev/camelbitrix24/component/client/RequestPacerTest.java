@@ -11,9 +11,9 @@ class RequestPacerTest {
     private static final long SECOND = 1_000_000_000L;
 
     @Test
-    void theStandardPlanLetsABurstOf50ThenTwoPerSecond() {
+    void theStandardPlanLetsABurstOf50LessTwoOfMarginThenTwoPerSecond() {
         RequestPacer pacer = RequestPacer.forPlan("standard", 0);
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 48; i++) {
             assertThat(pacer.reserve(0)).as("request %d", i).isZero();
         }
         assertThat(pacer.reserve(0)).isEqualTo(500);
@@ -23,7 +23,8 @@ class RequestPacerTest {
 
     @Test
     void plansAreReadByNameOrFigures() {
-        assertThat(RequestPacer.forPlan("enterprise", 0).currentBurst()).isEqualTo(250);
+        assertThat(RequestPacer.forPlan("enterprise", 0).currentBurst()).isEqualTo(248);
+        assertThat(RequestPacer.forPlan("2/1", 0).currentBurst()).as("never below one").isEqualTo(1);
         assertThat(RequestPacer.forPlan("enterprise", 0).currentRate()).isEqualTo(5);
         assertThat(RequestPacer.forPlan("10/0.5", 0).currentRate()).isEqualTo(0.5);
         assertThat(RequestPacer.forPlan("off", 0)).isNull();
@@ -41,7 +42,7 @@ class RequestPacerTest {
             pacer.onRateLimited(i * SECOND);
         }
         assertThat(pacer.currentRate()).isEqualTo(1.6);
-        assertThat(pacer.currentBurst()).isEqualTo(40);
+        assertThat(pacer.currentBurst()).isCloseTo(38.4, org.assertj.core.data.Offset.offset(1e-9));
         for (int i = 0; i < 19; i++) {
             pacer.onAccepted();
         }
@@ -52,7 +53,7 @@ class RequestPacerTest {
             pacer.onAccepted();
         }
         assertThat(pacer.currentRate()).as("never above the plan").isEqualTo(2);
-        assertThat(pacer.currentBurst()).isEqualTo(50);
+        assertThat(pacer.currentBurst()).isEqualTo(48);
     }
 
     @Test
