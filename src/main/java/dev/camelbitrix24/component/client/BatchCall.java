@@ -1,7 +1,6 @@
 package dev.camelbitrix24.component.client;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -24,7 +23,6 @@ import dev.camelbitrix24.component.Bitrix24TokenPair;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.slf4j.Logger;
@@ -98,22 +96,7 @@ final class BatchCall {
         LOG.debug("batch of {} deletes: sending", members.size());
         try {
             client.http.execute(SimpleRequestBuilder.post(target).setBody(bytes, ContentType.APPLICATION_JSON).build(),
-                    new FutureCallback<>() {
-                        @Override
-                        public void completed(SimpleHttpResponse response) {
-                            onWorker(() -> onReply(response, tokens));
-                        }
-
-                        @Override
-                        public void failed(Exception ex) {
-                            onWorker(() -> onFailure(ex));
-                        }
-
-                        @Override
-                        public void cancelled() {
-                            onWorker(() -> onFailure(new InterruptedIOException("The request was cancelled")));
-                        }
-                    });
+                    WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
         } catch (RuntimeException e) {
             // the client is shutting down with the endpoint
             failAll(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
@@ -336,19 +319,10 @@ final class BatchCall {
     }
 
     private void onWorker(Runnable step) {
-        Runnable guarded = () -> {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                // never leave an exchange waiting: an unexpected failure still ends every call, typed
-                LOG.warn("batch of {} deletes: unexpected {}", members.size(), e.getClass().getName());
-                failAll(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
-            }
-        };
-        try {
-            client.worker.execute(guarded);
-        } catch (RejectedExecutionException e) {
-            guarded.run();
-        }
+        WorkerHandoff.run(client.worker, step, e -> {
+            // never leave an exchange waiting: an unexpected failure still ends every call, typed
+            LOG.warn("batch of {} deletes: unexpected {}", members.size(), e.getClass().getName());
+            failAll(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
+        });
     }
 }

@@ -1,6 +1,5 @@
 package dev.camelbitrix24.component.client;
 
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -23,7 +22,6 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.slf4j.Logger;
@@ -106,22 +104,8 @@ final class DeleteCall {
         pacerWait.sending(client.limits, client.listener);
         LOG.debug("crm.activity.delete id={}: attempt {}", id, attempts);
         try {
-            client.http.execute(request, new FutureCallback<>() {
-                @Override
-                public void completed(SimpleHttpResponse response) {
-                    onWorker(() -> onReply(response, tokens));
-                }
-
-                @Override
-                public void failed(Exception ex) {
-                    onWorker(() -> onFailure(ex));
-                }
-
-                @Override
-                public void cancelled() {
-                    onWorker(() -> onFailure(new InterruptedIOException("The request was cancelled")));
-                }
-            });
+            client.http.execute(request,
+                    WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
         } catch (RuntimeException e) {
             // the client is shutting down with the endpoint
             fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
@@ -307,19 +291,10 @@ final class DeleteCall {
     }
 
     private void onWorker(Runnable step) {
-        Runnable guarded = () -> {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                // never leave the exchange waiting: an unexpected failure still ends the call, typed
-                LOG.warn("crm.activity.delete id={}: unexpected {}", id, e.getClass().getName());
-                fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), lastStatus, e);
-            }
-        };
-        try {
-            client.worker.execute(guarded);
-        } catch (RejectedExecutionException e) {
-            guarded.run();
-        }
+        WorkerHandoff.run(client.worker, step, e -> {
+            // never leave the exchange waiting: an unexpected failure still ends the call, typed
+            LOG.warn("crm.activity.delete id={}: unexpected {}", id, e.getClass().getName());
+            fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), lastStatus, e);
+        });
     }
 }
