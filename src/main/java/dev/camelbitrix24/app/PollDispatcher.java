@@ -1,22 +1,32 @@
 package dev.camelbitrix24.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,92 +36,269 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Each record exchange is the one camel-kafka built, sent as it is, so its unit of work, original message and
  * error handling are those of a request consumed alone (a splitter would copy it into a new exchange and lose that).
- * The consumer thread has them started and waits for every outcome. Then, per partition, it commits up to the first
- * request whose outcome Kafka did not acknowledge and seeks back to it, so that request and everything after it
- * are consumed again: an outcome may be written twice, never zero times.
+ * The consumer thread has them started and waits for every outcome. Then:
+ * <ol>
+ * <li>An outcome record that Kafka did not acknowledge is written again, in place, with backoff, the very record
+ * that was refused: Bitrix24 is not called a second time and the outcome stays what it was. The consumer thread
+ * waits meanwhile (its heartbeat goes on), for at most {@code bitrix24.consumer.outcome-retry-in-place-ms}.</li>
+ * <li>Per partition, one {@code commitSync} for the whole poll commits up to the first request whose outcome is still
+ * not written, and the consumer seeks back to that request: it and everything behind it are consumed again. So an
+ * outcome may be written twice, never zero times.</li>
+ * </ol>
+ * camel-kafka's batching consumer hands over a poll's records while it handles the next poll, so a record it hands
+ * over may already be stale: its partition was taken away by a rebalance, or the consumer was moved back before it
+ * (a seek, or a rebalance that reset the position to the committed offset). Such a record will be consumed again
+ * where it belongs; it is dropped here without being processed or committed.
  */
 public class PollDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollDispatcher.class);
+    private static final String REQUEST_ROUTE = "direct:bitrix24-delete-request";
+    private static final String CONSUMER_ROUTE_ID = "bitrix24-delete-requests";
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final int COMMIT_ATTEMPTS = 3;
 
     private AsyncProducer perRequest;
     private ExecutorService starter;
+    private ProducerTemplate rewriter;
+    private long retryInPlaceMillis;
 
     public void dispatch(Exchange poll) throws InterruptedException {
         List<?> records = poll.getMessage().getBody(List.class);
         if (records == null || records.isEmpty()) {
             return;
         }
-        AsyncProducer producer = producer(poll.getContext());
-        CountDownLatch done = new CountDownLatch(records.size());
-        List<Exchange> requests = new ArrayList<>(records.size());
-        for (Object record : records) {
-            requests.add((Exchange) record);
+        CamelContext camelContext = poll.getContext();
+        AsyncProducer producer = producer(camelContext);
+        List<Request> requests = current(records);
+        if (requests.isEmpty()) {
+            return;
         }
+        CountDownLatch done = new CountDownLatch(requests.size());
         // started from another thread: on this one, Camel's reactive executor would queue them behind this very step,
         // which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
-        starter.execute(() -> requests.forEach(request -> producer.process(request, doneSync -> done.countDown())));
+        starter.execute(() -> requests.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
         done.await();
-        commitAcknowledged(requests);
+        rewriteRefusedOutcomes(camelContext, requests);
+        commitAndRewind(requests);
     }
 
-    /** Per partition: commit behind the last request of the unbroken run of acknowledged outcomes; seek to the first failure. */
-    private static void commitAcknowledged(List<Exchange> requests) {
-        Map<TopicPartition, TreeMap<Long, Exchange>> byPartition = new HashMap<>();
-        for (Exchange request : requests) {
-            KafkaManualCommit manual = request.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+    /** The poll's requests that are still this consumer's to process, with their consumer, partition and offset. */
+    private static List<Request> current(List<?> records) {
+        List<Request> requests = new ArrayList<>(records.size());
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        Consumer<?, ?> consumer = null;
+        Set<TopicPartition> assignment = null;
+        int stale = 0;
+        for (Object record : records) {
+            Exchange exchange = (Exchange) record;
+            KafkaManualCommit manual = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (!(manual instanceof DefaultKafkaManualCommit commit)) {
                 throw new IllegalStateException("No " + KafkaConstants.MANUAL_COMMIT + " header: the request consumer must run "
                                                 + "with batching=true, allowManualCommit=true and autoCommitEnable=false");
             }
-            byPartition.computeIfAbsent(commit.getPartition(), p -> new TreeMap<>()).put(commit.getRecordOffset(), request);
+            if (consumer == null) {
+                // one poll comes from one consumer (one per consumer thread), and we run on its thread
+                consumer = commit.getConsumer();
+                assignment = consumer.assignment();
+            }
+            TopicPartition partition = commit.getPartition();
+            long offset = commit.getRecordOffset();
+            Long position = assignment.contains(partition) ? positions.computeIfAbsent(partition, consumer::position) : null;
+            if (position == null || offset >= position) {
+                stale++;
+                continue;
+            }
+            requests.add(new Request(exchange, consumer, partition, offset));
         }
-        for (Map.Entry<TopicPartition, TreeMap<Long, Exchange>> partition : byPartition.entrySet()) {
-            Exchange lastAcknowledged = null;
-            Exchange firstFailed = null;
-            for (Exchange request : partition.getValue().values()) {
-                if (request.getException() != null) {
-                    firstFailed = request;
+        if (stale > 0) {
+            LOG.info("{} of {} requests handed over were stale (partition moved, or consumer moved back before them); "
+                     + "they are consumed again where they belong", stale, records.size());
+        }
+        return requests;
+    }
+
+    /**
+     * Writes again, in place, the outcome records that Kafka refused, until each is acknowledged, the pipeline stops,
+     * or the time for retrying in place is spent.
+     */
+    private void rewriteRefusedOutcomes(CamelContext camelContext, List<Request> requests) throws InterruptedException {
+        List<Request> refused = new ArrayList<>();
+        for (Request request : requests) {
+            if (request.exchange.getException() != null && request.outcomeEndpoint() != null) {
+                refused.add(request);
+            }
+        }
+        if (refused.isEmpty()) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + retryInPlaceMillis;
+        long backoff = FIRST_BACKOFF_MILLIS;
+        int round = 0;
+        while (!refused.isEmpty()) {
+            round++;
+            Request first = refused.get(0);
+            LOG.warn("Kafka did not acknowledge {} outcome record(s) (first {}-{}@{}: {}); writing them again in {} ms "
+                     + "(round {})", refused.size(), first.partition.topic(), first.partition.partition(), first.offset,
+                    first.failure().getMessage(), backoff, round);
+            if (!sleepUnlessStopping(camelContext, backoff, deadline)) {
+                LOG.warn("{} outcome record(s) still not written ({}); their requests will be consumed again",
+                        refused.size(), isStopping(camelContext) ? "the pipeline is stopping" : "retried in place for "
+                                + retryInPlaceMillis + " ms");
+                return;
+            }
+            List<CompletableFuture<Exchange>> attempts = new ArrayList<>(refused.size());
+            for (Request request : refused) {
+                Exchange again = request.exchange.copy();
+                again.setException(null);
+                again.setRouteStop(false);
+                attempts.add(rewriter.asyncSend(request.outcomeEndpoint(), again));
+            }
+            List<Request> stillRefused = new ArrayList<>();
+            for (int i = 0; i < refused.size(); i++) {
+                Request request = refused.get(i);
+                Exchange attempt = attempts.get(i).join();
+                if (attempt.getException() == null) {
+                    request.written = true;
+                } else {
+                    request.lastFailure = attempt.getException();
+                    stillRefused.add(request);
+                }
+            }
+            refused = stillRefused;
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+        }
+        LOG.info("Every refused outcome record was written after {} round(s)", round);
+    }
+
+    /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
+    private static void commitAndRewind(List<Request> requests) {
+        Map<TopicPartition, TreeMap<Long, Request>> byPartition = new HashMap<>();
+        for (Request request : requests) {
+            byPartition.computeIfAbsent(request.partition, p -> new TreeMap<>()).put(request.offset, request);
+        }
+        Consumer<?, ?> consumer = requests.get(0).consumer;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, TreeMap<Long, Request>> partition : byPartition.entrySet()) {
+            Request lastWritten = null;
+            Request firstUnwritten = null;
+            for (Request request : partition.getValue().values()) {
+                if (!request.written()) {
+                    firstUnwritten = request;
                     break;
                 }
-                lastAcknowledged = request;
+                lastWritten = request;
             }
-            if (lastAcknowledged != null) {
-                commit(lastAcknowledged);
+            if (lastWritten != null) {
+                offsets.put(partition.getKey(), new OffsetAndMetadata(lastWritten.offset + 1));
             }
-            if (firstFailed != null) {
-                DefaultKafkaManualCommit failed = firstFailed.getMessage()
-                        .getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
-                LOG.warn("The outcome of {}@{} could not be written ({}); it is consumed again", partition.getKey(),
-                        failed.getRecordOffset(), firstFailed.getException().getMessage());
-                // we run on the consumer's thread, inside its poll loop: the consumer may be used here
-                failed.getConsumer().seek(partition.getKey(), failed.getRecordOffset());
+            if (firstUnwritten != null) {
+                LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it are consumed again",
+                        partition.getKey(), firstUnwritten.offset, firstUnwritten.failure().getMessage());
+                // on the consumer's thread, inside its poll loop: the consumer may be used here. Records of this
+                // partition already handed over are now behind the position, so they are dropped as stale
+                consumer.seek(partition.getKey(), firstUnwritten.offset);
+            }
+        }
+        if (!offsets.isEmpty()) {
+            commit(consumer, offsets);
+        }
+    }
+
+    private static void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(30));
+                return;
+            } catch (WakeupException | TimeoutException e) {
+                // a wakeup is how camel-kafka interrupts a poll when it stops; it is spent now, so the commit may go on.
+                // A commit is idempotent, so one that timed out may be sent again
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
+                    return;
+                }
+            } catch (KafkaException e) {
+                // the partition moved to another instance meanwhile: it may process these again, never fewer
+                LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
+                return;
             }
         }
     }
 
-    private static void commit(Exchange request) {
-        KafkaManualCommit manual = request.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        try {
-            manual.commit();
-        } catch (KafkaException e) {
-            // the partition moved to another instance meanwhile: it may process these again, never fewer
-            LOG.warn("Could not commit the offset of {}: {}; the request may be processed once more", manual, e.getMessage());
+    private static boolean sleepUnlessStopping(CamelContext camelContext, long millis, long deadline)
+            throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        if (until > deadline) {
+            return false;
         }
+        while (System.currentTimeMillis() < until) {
+            if (isStopping(camelContext)) {
+                return false;
+            }
+            Thread.sleep(Math.min(50, Math.max(1, until - System.currentTimeMillis())));
+        }
+        return !isStopping(camelContext);
+    }
+
+    private static boolean isStopping(CamelContext camelContext) {
+        if (!camelContext.isStarted() || camelContext.isStopping()) {
+            return true;
+        }
+        ServiceStatus route = camelContext.getRouteController().getRouteStatus(CONSUMER_ROUTE_ID);
+        return route != null && !route.isStarted();
     }
 
     private synchronized AsyncProducer producer(CamelContext camelContext) {
         if (perRequest == null) {
             try {
-                AsyncProducer created = camelContext.getEndpoint("direct:bitrix24-delete-request").createAsyncProducer();
+                AsyncProducer created = camelContext.getEndpoint(REQUEST_ROUTE).createAsyncProducer();
                 ServiceHelper.startService(created);
                 // one thread: starting a request is quick, its delete and outcome run on the component's threads
                 starter = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "Bitrix24PollDispatcher");
+                rewriter = camelContext.createProducerTemplate();
+                retryInPlaceMillis = Long.parseLong(camelContext.resolvePropertyPlaceholders(
+                        "{{bitrix24.consumer.outcome-retry-in-place-ms:300000}}"));
                 perRequest = created;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the producer of the per-request route", e);
             }
         }
         return perRequest;
+    }
+
+    /** One request of the poll. */
+    private static final class Request {
+        final Exchange exchange;
+        final Consumer<?, ?> consumer;
+        final TopicPartition partition;
+        final long offset;
+        volatile boolean written;
+        Throwable lastFailure;
+
+        Request(Exchange exchange, Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+            this.exchange = exchange;
+            this.consumer = consumer;
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        boolean written() {
+            return written || exchange.getException() == null;
+        }
+
+        Throwable failure() {
+            return lastFailure != null ? lastFailure : exchange.getException();
+        }
+
+        /**
+         * The Kafka endpoint the outcome record was being written to when the request failed, or null when it failed
+         * before its outcome record was made (nothing to write again: the request itself is consumed again).
+         */
+        String outcomeEndpoint() {
+            String to = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
+            boolean outcomeMade = exchange.getMessage().getHeader(OutcomeHeaders.OUTCOME) != null;
+            return outcomeMade && to != null && to.startsWith("kafka:") ? to : null;
+        }
     }
 }

@@ -16,7 +16,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
@@ -24,10 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * When Kafka refuses an outcome record, the request is neither skipped nor committed: it is consumed again until its
- * outcome can be written, and the requests behind it are
- * consumed again with it. (The broker here refuses the records as too large; the
- * same path serves a broker that is down.)
+ * When Kafka refuses an outcome record, the request is neither skipped nor committed. First the very record that was
+ * refused is written again in place (Bitrix24 is not called again and the outcome stays what it was); once the time
+ * for that is spent, the request is consumed again, with the requests behind it, until its outcome can be written.
+ * (The broker here refuses the records as too large; the same path serves a broker that is down.)
  */
 class OutcomesThatCannotBeWrittenAreRetriedTest {
 
@@ -43,16 +42,47 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
         env.close();
     }
 
-    @Disabled("Open bug (issue 4 note): with the batching consumer, a request whose outcome Kafka refused is sometimes "
-              + "skipped once a later request of the partition arrives (seek back lost); fails about 2 runs in 3")
     @Test
-    void aRequestWhoseOutcomeIsRefusedIsRetriedAndNothingBehindItIsSkipped() throws Exception {
-        PipelineTopics t = env.newTopics("refused", 1);
-        String group = "refused-group";
+    void aRefusedOutcomeIsWrittenAgainInPlaceAndStaysTheSame() throws Exception {
+        PipelineTopics t = env.newTopics("refused-in-place", 1);
+        String group = "refused-in-place-group";
         SimulatorControl control = env.simulator.control();
         maxMessageBytes(t, 50);
         long callsBefore = control.callCount("crm.activity.delete");
         try (Pipeline pipeline = Pipeline.start(env.settings(t, group))) {
+            env.kafka.send(t.requests(), null, "first", utf8("{\"id\":70,\"requestId\":\"first\"}"), Map.of());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !control.activityExists(70));
+            // the consumer keeps writing the refused record, and does nothing else meanwhile
+            env.kafka.send(t.requests(), null, "second", utf8("{\"id\":71,\"requestId\":\"second\"}"), Map.of());
+            Thread.sleep(3000);
+            assertThat(control.callCount("crm.activity.delete") - callsBefore).as("Bitrix24 called once").isEqualTo(1);
+            assertThat(control.activityExists(71)).as("nothing behind it is processed meanwhile").isTrue();
+            assertThat(env.outcomes(t)).isEmpty();
+            assertThat(env.kafka.committed(group, t.requests()).getOrDefault(0, 0L)).isZero();
+
+            maxMessageBytes(t, PipelineTopics.OUTCOME_MAX_MESSAGE_BYTES);
+            env.awaitOutcomes(t, 2, Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.kafka.committed(group, t.requests()).getOrDefault(0, 0L) == 2L);
+        }
+        List<Outcome> outcomes = env.outcomes(t);
+        assertThat(outcomes).hasSize(2);
+        // the outcome of the first is the one it had when Kafka refused it: deleted, not 'not found' from a second call
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.topic()).isEqualTo(t.succeeded()));
+        assertThat(outcomes).extracting(Outcome::key).containsExactlyInAnyOrder("first", "second");
+        assertThat(control.callCount("crm.activity.delete") - callsBefore).isEqualTo(2);
+        assertThat(env.kafka.committed(group, t.requests())).containsEntry(0, 2L);
+    }
+
+    @Test
+    void onceRetryingInPlaceIsSpentTheRequestIsConsumedAgainAndNothingBehindItIsSkipped() throws Exception {
+        PipelineTopics t = env.newTopics("refused", 1);
+        String group = "refused-group";
+        SimulatorControl control = env.simulator.control();
+        maxMessageBytes(t, 50);
+        Map<String, String> settings = env.settings(t, group);
+        settings.put("bitrix24.consumer.outcome-retry-in-place-ms", "300");
+        long callsBefore = control.callCount("crm.activity.delete");
+        try (Pipeline pipeline = Pipeline.start(settings)) {
             env.kafka.send(t.requests(), null, "first", utf8("{\"id\":60,\"requestId\":\"first\"}"), Map.of());
 
             // the first request is consumed again and again: Bitrix24 is called each time, nothing moves on
@@ -72,12 +102,13 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
 
             maxMessageBytes(t, PipelineTopics.OUTCOME_MAX_MESSAGE_BYTES);
             env.awaitOutcomes(t, 2, Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.kafka.committed(group, t.requests()).getOrDefault(0, 0L) == 2L);
         }
         List<Outcome> outcomes = env.outcomes(t);
         assertThat(outcomes).hasSize(2);
         Outcome first = outcomes.stream().filter(o -> o.key().equals("first")).findFirst().orElseThrow();
         Outcome second = outcomes.stream().filter(o -> o.key().equals("second")).findFirst().orElseThrow();
-        // each activity went with an attempt whose outcome was refused; the retry finds it gone
+        // each activity went with an attempt whose outcome was refused; the request consumed again finds it gone
         assertThat(first.topic()).isEqualTo(t.notFound());
         assertThat(second.topic()).isEqualTo(t.notFound());
         assertThat(env.kafka.committed(group, t.requests())).containsEntry(0, 2L);
