@@ -2,12 +2,15 @@ package dev.camelbitrix24.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 
@@ -63,6 +66,13 @@ public class PollDispatcher {
     private ExecutorService starter;
     private ProducerTemplate rewriter;
     private long retryInPlaceMillis;
+    /**
+     * Per consumer, per partition: the offset after the last request whose outcome this consumer wrote (and committed,
+     * or tried to). A request handed over below it already has its outcome: after a rebalance that reset the position
+     * to an older commit, or as a copy fetched again while the first copy was still queued.
+     */
+    private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> done =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     public void dispatch(Exchange poll) throws InterruptedException {
         List<?> records = poll.getMessage().getBody(List.class);
@@ -85,8 +95,10 @@ public class PollDispatcher {
     }
 
     /** The poll's requests that are still this consumer's to process, with their consumer, partition and offset. */
-    private static List<Request> current(List<?> records) {
+    private List<Request> current(List<?> records) {
         List<Request> requests = new ArrayList<>(records.size());
+        Map<TopicPartition, Long> doneUpTo = null;
+        int alreadyDone = 0;
         Map<TopicPartition, Long> positions = new HashMap<>();
         Consumer<?, ?> consumer = null;
         Set<TopicPartition> assignment = null;
@@ -102,21 +114,51 @@ public class PollDispatcher {
                 // one poll comes from one consumer (one per consumer thread), and we run on its thread
                 consumer = commit.getConsumer();
                 assignment = consumer.assignment();
+                doneUpTo = done.computeIfAbsent(consumer, c -> new ConcurrentHashMap<>());
             }
             TopicPartition partition = commit.getPartition();
             long offset = commit.getRecordOffset();
-            Long position = assignment.contains(partition) ? positions.computeIfAbsent(partition, consumer::position) : null;
+            Long position = assignment.contains(partition) ? position(consumer, partition, positions) : null;
             if (position == null || offset >= position) {
                 stale++;
                 continue;
             }
+            if (offset < doneUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
+                alreadyDone++;
+                continue;
+            }
             requests.add(new Request(exchange, consumer, partition, offset));
         }
-        if (stale > 0) {
-            LOG.info("{} of {} requests handed over were stale (partition moved, or consumer moved back before them); "
-                     + "they are consumed again where they belong", stale, records.size());
+        if (stale > 0 || alreadyDone > 0) {
+            LOG.info("Of {} requests handed over, {} were stale (partition moved, or consumer moved back before them; they "
+                     + "are consumed again where they belong) and {} already had their outcome (fetched again after a "
+                     + "rebalance); neither is processed", records.size(), stale, alreadyDone);
+        }
+        if (requests.isEmpty() && consumer != null && alreadyDone > 0) {
+            // they were written but perhaps never committed: commit them now, so that nobody processes them again
+            commit(consumer, committable(consumer, doneUpTo, assignment));
         }
         return requests;
+    }
+
+    private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {
+        try {
+            return positions.computeIfAbsent(partition, consumer::position);
+        } catch (KafkaException e) {
+            // no position now (a wakeup while it was looked up, say): treated as stale, consumed again later
+            return null;
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committable(Consumer<?, ?> consumer,
+            Map<TopicPartition, Long> doneUpTo, Set<TopicPartition> assignment) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        doneUpTo.forEach((partition, offset) -> {
+            if (assignment.contains(partition)) {
+                offsets.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        return offsets;
     }
 
     /**
@@ -173,12 +215,13 @@ public class PollDispatcher {
     }
 
     /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
-    private static void commitAndRewind(List<Request> requests) {
+    private void commitAndRewind(List<Request> requests) {
         Map<TopicPartition, TreeMap<Long, Request>> byPartition = new HashMap<>();
         for (Request request : requests) {
             byPartition.computeIfAbsent(request.partition, p -> new TreeMap<>()).put(request.offset, request);
         }
         Consumer<?, ?> consumer = requests.get(0).consumer;
+        Map<TopicPartition, Long> doneUpTo = done.computeIfAbsent(consumer, c -> new ConcurrentHashMap<>());
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Map.Entry<TopicPartition, TreeMap<Long, Request>> partition : byPartition.entrySet()) {
             Request lastWritten = null;
@@ -192,6 +235,7 @@ public class PollDispatcher {
             }
             if (lastWritten != null) {
                 offsets.put(partition.getKey(), new OffsetAndMetadata(lastWritten.offset + 1));
+                doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
             }
             if (firstUnwritten != null) {
                 LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it are consumed again",
@@ -199,6 +243,7 @@ public class PollDispatcher {
                 // on the consumer's thread, inside its poll loop: the consumer may be used here. Records of this
                 // partition already handed over are now behind the position, so they are dropped as stale
                 consumer.seek(partition.getKey(), firstUnwritten.offset);
+                doneUpTo.put(partition.getKey(), firstUnwritten.offset);
             }
         }
         if (!offsets.isEmpty()) {
@@ -207,6 +252,9 @@ public class PollDispatcher {
     }
 
     private static void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 consumer.commitSync(offsets, Duration.ofSeconds(30));
