@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
@@ -20,11 +22,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -61,18 +65,16 @@ public class PollDispatcher {
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final int COMMIT_ATTEMPTS = 3;
+    /** Commit metadata: when the commit was made, so that the search for written outcomes knows where to start. */
+    private static final String COMMITTED_AT = "committed-at=";
+    private static final long CLOCK_MARGIN_MILLIS = 60_000;
 
     private AsyncProducer perRequest;
     private ExecutorService starter;
     private ProducerTemplate rewriter;
     private long retryInPlaceMillis;
-    /**
-     * Per consumer, per partition: the offset after the last request whose outcome this consumer wrote (and committed,
-     * or tried to). A request handed over below it already has its outcome: after a rebalance that reset the position
-     * to an older commit, or as a copy fetched again while the first copy was still queued.
-     */
-    private final Map<Consumer<?, ?>, Map<TopicPartition, Long>> done =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    private WrittenOutcomes writtenOutcomes;
+    private final Map<Consumer<?, ?>, ConsumerState> states = Collections.synchronizedMap(new WeakHashMap<>());
 
     public void dispatch(Exchange poll) throws InterruptedException {
         List<?> records = poll.getMessage().getBody(List.class);
@@ -85,13 +87,32 @@ public class PollDispatcher {
         if (requests.isEmpty()) {
             return;
         }
-        CountDownLatch done = new CountDownLatch(requests.size());
-        // started from another thread: on this one, Camel's reactive executor would queue them behind this very step,
-        // which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
-        starter.execute(() -> requests.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
-        done.await();
-        rewriteRefusedOutcomes(camelContext, requests);
+        try {
+            List<Request> toProcess = withoutWrittenOutcomes(requests);
+            CountDownLatch done = new CountDownLatch(toProcess.size());
+            // started from another thread: on this one, Camel's reactive executor would queue them behind this very
+            // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
+            starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
+            done.await();
+            rewriteRefusedOutcomes(camelContext, requests);
+        } catch (RuntimeException e) {
+            // never let camel-kafka move on past requests whose outcome is unknown: it would commit the next poll
+            rewind(requests, e);
+            return;
+        }
         commitAndRewind(requests);
+    }
+
+    /** After an unexpected failure: nothing of this poll is committed, and every partition goes back to its start. */
+    private void rewind(List<Request> requests, RuntimeException failure) {
+        LOG.error("The requests of a poll could not be run ({}); they are consumed again", failure.toString(), failure);
+        Consumer<?, ?> consumer = requests.get(0).consumer;
+        Map<TopicPartition, Long> first = new HashMap<>();
+        requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
+        first.forEach((partition, offset) -> {
+            consumer.seek(partition, offset);
+            state(consumer).doneUpTo.put(partition, offset);
+        });
     }
 
     /** The poll's requests that are still this consumer's to process, with their consumer, partition and offset. */
@@ -114,7 +135,7 @@ public class PollDispatcher {
                 // one poll comes from one consumer (one per consumer thread), and we run on its thread
                 consumer = commit.getConsumer();
                 assignment = consumer.assignment();
-                doneUpTo = done.computeIfAbsent(consumer, c -> new ConcurrentHashMap<>());
+                doneUpTo = state(consumer).doneUpTo;
             }
             TopicPartition partition = commit.getPartition();
             long offset = commit.getRecordOffset();
@@ -141,6 +162,96 @@ public class PollDispatcher {
         return requests;
     }
 
+    private ConsumerState state(Consumer<?, ?> consumer) {
+        return states.computeIfAbsent(consumer, c -> new ConsumerState());
+    }
+
+    /**
+     * The requests that still need processing. The first time this consumer meets a partition after a rebalance, it
+     * looks for outcome records already written for its uncommitted requests (by an instance that died or lost the
+     * partition before it committed); those requests are counted as done, not processed again.
+     */
+    private List<Request> withoutWrittenOutcomes(List<Request> requests) {
+        Consumer<?, ?> consumer = requests.get(0).consumer;
+        ConsumerState state = state(consumer);
+        int generation = consumer.groupMetadata().generationId();
+        if (generation != state.generation) {
+            state.generation = generation;
+            state.written.clear();
+        }
+        Map<TopicPartition, Long> firstOffset = new HashMap<>();
+        Map<TopicPartition, Long> firstTimestamp = new HashMap<>();
+        for (Request request : requests) {
+            if (!state.written.containsKey(request.partition)) {
+                firstOffset.merge(request.partition, request.offset, Math::min);
+                Long timestamp = request.exchange.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
+                if (timestamp != null) {
+                    firstTimestamp.merge(request.partition, timestamp, Math::min);
+                }
+            }
+        }
+        if (!firstOffset.isEmpty()) {
+            long since = searchFrom(consumer, firstOffset.keySet(), firstTimestamp);
+            Map<TopicPartition, Set<Long>> found;
+            try {
+                found = writtenOutcomes.find(firstOffset, since);
+            } catch (RuntimeException e) {
+                // never worse than not searching: those requests are processed again (a second outcome, not none)
+                LOG.warn("Could not search the outcome topics for outcomes already written ({}); the uncommitted "
+                         + "requests of {} are processed again", e.toString(), firstOffset.keySet());
+                found = Map.of();
+            }
+            for (TopicPartition partition : firstOffset.keySet()) {
+                state.written.put(partition, new HashSet<>(found.getOrDefault(partition, Set.of())));
+            }
+        }
+        List<Request> toProcess = new ArrayList<>(requests.size());
+        int skipped = 0;
+        for (Request request : requests) {
+            Set<Long> written = state.written.get(request.partition);
+            if (written != null && written.remove(request.offset)) {
+                request.written = true;
+                skipped++;
+            } else {
+                toProcess.add(request);
+            }
+        }
+        if (skipped > 0) {
+            LOG.info("{} request(s) already had an outcome record written before a crash or a rebalance; they are "
+                     + "committed without being processed again", skipped);
+        }
+        return toProcess;
+    }
+
+    /**
+     * A moment before which no outcome of these partitions' uncommitted requests can have been written: the last
+     * commit (its time is in the commit's metadata) or the oldest request's timestamp, whichever is later, less a
+     * margin for clocks.
+     */
+    private static long searchFrom(Consumer<?, ?> consumer, Set<TopicPartition> partitions,
+            Map<TopicPartition, Long> firstTimestamp) {
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(partitions, Duration.ofSeconds(30));
+        } catch (KafkaException e) {
+            committed = Map.of();
+        }
+        long since = Long.MAX_VALUE;
+        for (TopicPartition partition : partitions) {
+            long bound = firstTimestamp.getOrDefault(partition, 0L);
+            OffsetAndMetadata commit = committed.get(partition);
+            if (commit != null && commit.metadata() != null && commit.metadata().startsWith(COMMITTED_AT)) {
+                try {
+                    bound = Math.max(bound, Long.parseLong(commit.metadata().substring(COMMITTED_AT.length())));
+                } catch (NumberFormatException e) {
+                    // not ours: the request's timestamp is the bound
+                }
+            }
+            since = Math.min(since, bound);
+        }
+        return Math.max(0, since - CLOCK_MARGIN_MILLIS);
+    }
+
     private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {
         try {
             return positions.computeIfAbsent(partition, consumer::position);
@@ -155,7 +266,7 @@ public class PollDispatcher {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         doneUpTo.forEach((partition, offset) -> {
             if (assignment.contains(partition)) {
-                offsets.put(partition, new OffsetAndMetadata(offset));
+                offsets.put(partition, new OffsetAndMetadata(offset, COMMITTED_AT + System.currentTimeMillis()));
             }
         });
         return offsets;
@@ -221,7 +332,7 @@ public class PollDispatcher {
             byPartition.computeIfAbsent(request.partition, p -> new TreeMap<>()).put(request.offset, request);
         }
         Consumer<?, ?> consumer = requests.get(0).consumer;
-        Map<TopicPartition, Long> doneUpTo = done.computeIfAbsent(consumer, c -> new ConcurrentHashMap<>());
+        Map<TopicPartition, Long> doneUpTo = state(consumer).doneUpTo;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Map.Entry<TopicPartition, TreeMap<Long, Request>> partition : byPartition.entrySet()) {
             Request lastWritten = null;
@@ -234,7 +345,8 @@ public class PollDispatcher {
                 lastWritten = request;
             }
             if (lastWritten != null) {
-                offsets.put(partition.getKey(), new OffsetAndMetadata(lastWritten.offset + 1));
+                offsets.put(partition.getKey(), new OffsetAndMetadata(lastWritten.offset + 1,
+                        COMMITTED_AT + System.currentTimeMillis()));
                 doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
             }
             if (firstUnwritten != null) {
@@ -307,12 +419,35 @@ public class PollDispatcher {
                 rewriter = camelContext.createProducerTemplate();
                 retryInPlaceMillis = Long.parseLong(camelContext.resolvePropertyPlaceholders(
                         "{{bitrix24.consumer.outcome-retry-in-place-ms:300000}}"));
+                KafkaComponent kafka = camelContext.getComponent("kafka", KafkaComponent.class);
+                List<String> outcomeTopics = new ArrayList<>();
+                for (String topic : List.of("succeeded", "not-found", "rejected", "invalid", "dead-letter")) {
+                    outcomeTopics.add(camelContext.resolvePropertyPlaceholders("{{bitrix24.topic." + topic + "}}"));
+                }
+                Properties consumerProperties = kafka.getConfiguration().createConsumerProperties();
+                // camel-kafka adds the brokers when it creates its own consumers, not in these properties
+                consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, camelContext.resolvePropertyPlaceholders(
+                        kafka.getConfiguration().getBrokers()));
+                writtenOutcomes = new WrittenOutcomes(consumerProperties, outcomeTopics, Duration.ofSeconds(60));
                 perRequest = created;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the producer of the per-request route", e);
             }
         }
         return perRequest;
+    }
+
+    /** What one consumer (one consumer thread) has done. */
+    private static final class ConsumerState {
+        /**
+         * Per partition: the offset after the last request whose outcome this consumer wrote (and committed, or tried
+         * to). A request handed over below it already has its outcome: after a rebalance that reset the position to an
+         * older commit, or as a copy fetched again while the first copy was still queued.
+         */
+        final Map<TopicPartition, Long> doneUpTo = new ConcurrentHashMap<>();
+        /** Per partition met since the last rebalance: the uncommitted offsets found with an outcome already written. */
+        final Map<TopicPartition, Set<Long>> written = new HashMap<>();
+        int generation = Integer.MIN_VALUE;
     }
 
     /** One request of the poll. */
