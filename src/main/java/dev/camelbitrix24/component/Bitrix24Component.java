@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.camelbitrix24.component.client.OAuthSessionRegistry;
 import dev.camelbitrix24.component.client.PortalLimitsRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ExtendedCamelContext;
@@ -35,11 +36,28 @@ public class Bitrix24Component extends HealthCheckComponent {
     /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
     private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
 
+    /**
+     * The OAuth session of each application on each portal, shared by all endpoints of this component with the same
+     * credentials: Bitrix24 rotates the refresh token on every refresh, so they must refresh together, once.
+     */
+    private final OAuthSessionRegistry oauthSessions = new OAuthSessionRegistry();
+
     public Bitrix24Component() {
     }
 
     PortalLimitsRegistry portalLimits() {
         return portalLimits;
+    }
+
+    OAuthSessionRegistry oauthSessions() {
+        return oauthSessions;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        // endpoints release their sessions when they stop; this closes what one left open (the pairs stay)
+        oauthSessions.closeAll();
+        super.doStop();
     }
 
     @Override

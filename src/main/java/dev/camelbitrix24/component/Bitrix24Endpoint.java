@@ -12,7 +12,7 @@ import dev.camelbitrix24.component.client.Bitrix24Client;
 import dev.camelbitrix24.component.client.Bitrix24Urls;
 import dev.camelbitrix24.component.client.HttpClientFactory;
 import dev.camelbitrix24.component.client.OAuthSession;
-import dev.camelbitrix24.component.client.OAuthTokenClient;
+import dev.camelbitrix24.component.client.OAuthSessionRegistry;
 import dev.camelbitrix24.component.client.RequestPacer;
 import dev.camelbitrix24.component.client.RetryPolicy;
 import dev.camelbitrix24.component.client.SecretMasker;
@@ -51,6 +51,8 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
     private ScheduledExecutorService scheduler;
     private ExecutorService worker;
     private Bitrix24Client client;
+    /** The OAuth session this endpoint shares with the component's other endpoints of the same application. */
+    private OAuthSessionRegistry.Lease oauthLease;
     private Bitrix24ProducerHealthCheck healthCheck;
     private WritableHealthCheckRepository healthChecks;
 
@@ -144,17 +146,17 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         worker = executors.newDefaultThreadPool(this, "Bitrix24Reply");
         OAuthSession session = null;
         if (configuration.isOAuth()) {
-            Bitrix24TokenStore store = configuration.getTokenStore() != null
-                    ? configuration.getTokenStore() : new InMemoryBitrix24TokenStore();
-            configuration.setTokenStore(store);
+            // one session per application and portal in the component: the refresh token rotates on each refresh
             Bitrix24TokenPair initial = configuration.getAccessToken() == null ? null
                     : new Bitrix24TokenPair(configuration.getAccessToken(), configuration.getRefreshToken());
-            session = new OAuthSession(store, initial, new OAuthTokenClient(http, mapper,
-                    Bitrix24Urls.parse(configuration.getOauthTokenUrl(), "oauthTokenUrl"),
-                    configuration.getClientId(), configuration.getClientSecret()));
+            oauthLease = ((Bitrix24Component) getComponent()).oauthSessions().acquire(
+                    Bitrix24Urls.parse(configuration.getOauthTokenUrl(), "oauthTokenUrl"), configuration.getClientId(),
+                    configuration.getClientSecret(), configuration.getPortalUrl(), configuration.getTokenStore(), initial,
+                    () -> HttpClientFactory.create(configuration, getCamelContext()));
+            session = oauthLease.session();
         }
-        OAuthSession finalSession = session;
-        SecretMasker masker = new SecretMasker(() -> secrets(finalSession));
+        OAuthSessionRegistry.Lease lease = oauthLease;
+        SecretMasker masker = new SecretMasker(() -> secrets(lease));
         client = new Bitrix24Client(configuration, methodUrl(), http, mapper,
                 new RetryPolicy(configuration, () -> ThreadLocalRandom.current().nextDouble()), session, masker,
                 scheduler, worker, System::currentTimeMillis,
@@ -179,7 +181,7 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
     }
 
     /** Every secret of this endpoint, for masking text that came from elsewhere. */
-    private List<String> secrets(OAuthSession session) {
+    private List<String> secrets(OAuthSessionRegistry.Lease lease) {
         List<String> secrets = new ArrayList<>();
         if (configuration.getWebhookUrl() != null) {
             secrets.add(configuration.getWebhookUrl());
@@ -193,9 +195,9 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         secrets.add(configuration.getClientSecret());
         secrets.add(configuration.getAccessToken());
         secrets.add(configuration.getRefreshToken());
-        if (session != null) {
-            secrets.add(session.current().getAccessToken());
-            secrets.add(session.current().getRefreshToken());
+        if (lease != null) {
+            // the shared session's tokens, rotated ones included, and the client secret its refreshes send
+            secrets.addAll(lease.secrets());
         }
         return secrets;
     }
@@ -223,6 +225,11 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
             // retries that were waiting on the scheduler will never run: end their exchanges now
             client.abortAll();
             client = null;
+        }
+        if (oauthLease != null) {
+            // the other endpoints of the application keep the session; the last one closes its refresh client
+            oauthLease.release();
+            oauthLease = null;
         }
         super.doStop();
     }

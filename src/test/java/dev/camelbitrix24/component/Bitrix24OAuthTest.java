@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.support.CamelHarness;
+import dev.camelbitrix24.component.support.CapturedOutput;
 import dev.camelbitrix24.component.support.ScriptedPortal;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import static dev.camelbitrix24.component.support.ScriptedPortal.reply;
 import static dev.camelbitrix24.component.support.ScriptedPortal.success;
 import static dev.camelbitrix24.component.support.ScriptedPortal.systemError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * OAuth application mode against a scripted portal that also plays the OAuth server: the access token travels as
@@ -224,5 +227,78 @@ class Bitrix24OAuthTest {
 
         assertThat(camel.send(uri.replace("#store", "#recording"), 5L).getException()).isNull();
         assertThat(saved).containsExactly(new Bitrix24TokenPair("acc3ssNew", "r3freshNew"));
+    }
+
+    @Test
+    void stoppingTheEndpointWhoseCallStartedTheRefreshDoesNotCutItForTheOthers() throws Exception {
+        CountDownLatch refreshRequested = new CountDownLatch(1);
+        CountDownLatch releaseRefresh = new CountDownLatch(1);
+        portal.otherwise(request -> {
+            if (request.path().equals(TOKEN_PATH)) {
+                return exchange -> {
+                    refreshRequested.countDown();
+                    try {
+                        releaseRefresh.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    newPair().perform(exchange);
+                };
+            }
+            return "acc3ssNew".equals(authOf(request)) ? success()
+                    : systemError(401, "expired_token", "The access token provided has expired");
+        });
+        String first = uri + "&maxAttempts=3";
+        String second = uri + "&maxAttempts=4";
+        ProducerTemplate template = camel.context().createProducerTemplate();
+
+        Future<Exchange> fromFirst = template.asyncSend(first, e -> e.getMessage().setBody(1L));
+        assertThat(refreshRequested.await(5, TimeUnit.SECONDS)).isTrue();
+        Future<Exchange> fromSecond = template.asyncSend(second, e -> e.getMessage().setBody(2L));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> portal.requests().stream().anyMatch(r -> r.body().contains("\"id\":2")));
+        Thread.sleep(200); // the second call's 401 reaches the session and joins the refresh
+        camel.context().getEndpoint(first).stop();
+        assertThat(fromFirst.get(5, TimeUnit.SECONDS).getException(Bitrix24Exception.class).getType())
+                .isEqualTo(Bitrix24ErrorType.TRANSPORT_ERROR);
+        releaseRefresh.countDown();
+
+        Exchange exchange = fromSecond.get(10, TimeUnit.SECONDS);
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getMessage().getHeader(Bitrix24Constants.ATTEMPTS)).isEqualTo(2);
+        assertThat(tokenRequests()).hasSize(1);
+        assertThat(store.load()).contains(new Bitrix24TokenPair("acc3ssNew", "r3freshNew"));
+    }
+
+    @Test
+    void aSecondEndpointWithAnotherStoreUsesTheFirstEndpointsStoreAndIsWarnedAbout() {
+        InMemoryBitrix24TokenStore other = new InMemoryBitrix24TokenStore();
+        other.save(new Bitrix24TokenPair("acc3ssOther", "r3freshOther"));
+        camel.context().getRegistry().bind("other", other);
+        portal.then(success(), systemError(401, "expired_token", "expired"), newPair(), success());
+
+        String logged;
+        try (CapturedOutput output = new CapturedOutput(java.util.Map.of("dev.camelbitrix24", Level.DEBUG))) {
+            assertThat(camel.send(uri, 1L).getException()).isNull();
+            assertThat(camel.send(uri.replace("#store", "#other") + "&maxAttempts=4", 2L).getException()).isNull();
+            logged = output.logged();
+        }
+
+        assertThat(portal.requests()).extracting(Bitrix24OAuthTest::authOf)
+                .containsExactly("acc3ssOld", "acc3ssOld", null, "acc3ssNew");
+        assertThat(store.load()).contains(new Bitrix24TokenPair("acc3ssNew", "r3freshNew"));
+        assertThat(other.load()).contains(new Bitrix24TokenPair("acc3ssOther", "r3freshOther"));
+        assertThat(logged).contains("WARN", "tokenStore InMemoryBitrix24TokenStore", "that store is used")
+                .doesNotContain("acc3ss", "r3fresh", "cl1entS3cret");
+    }
+
+    @Test
+    void differentClientIdsOrPortalsDoNotShareASession() {
+        portal.then(success(), success());
+
+        assertThat(camel.send(uri, 1L).getException()).isNull();
+        assertThat(camel.send(uri.replace("clientId=app.1", "clientId=app.2")
+                .replace("acc3ssOld", "acc3ssApp2"), 2L).getException()).isNull();
+
+        assertThat(portal.requests()).extracting(Bitrix24OAuthTest::authOf).containsExactly("acc3ssOld", "acc3ssApp2");
     }
 }
