@@ -66,10 +66,9 @@ public final class OAuthSessionRegistry {
         String key = key(tokenUrl, clientId, portalUrl);
         Shared shared = sessions.get(key);
         if (shared == null) {
-            shared = new Shared(Bitrix24Urls.hostOf(portalUrl), clientId, initial);
-            Bitrix24TokenStore store = configuredStore != null ? configuredStore : new InMemoryBitrix24TokenStore();
             // throws when there is no pair at all: then nothing is registered
-            shared.session = new OAuthSession(store, initial, shared::refresh);
+            shared = new Shared(Bitrix24Urls.hostOf(portalUrl), clientId, initial,
+                    configuredStore != null ? configuredStore : new InMemoryBitrix24TokenStore());
             sessions.put(key, shared);
         } else {
             checkConsistent(shared, configuredStore, initial, clientSecret);
@@ -135,16 +134,17 @@ public final class OAuthSessionRegistry {
         final String host;
         final String clientId;
         final Bitrix24TokenPair configuredInitial;
-        OAuthSession session;
+        final OAuthSession session;
         int users;
         CloseableHttpAsyncClient http;
         volatile String clientSecret;
         volatile OAuthTokenClient tokenClient;
 
-        Shared(String host, String clientId, Bitrix24TokenPair configuredInitial) {
+        Shared(String host, String clientId, Bitrix24TokenPair configuredInitial, Bitrix24TokenStore store) {
             this.host = host;
             this.clientId = clientId;
             this.configuredInitial = configuredInitial;
+            this.session = new OAuthSession(store, configuredInitial, this::refresh);
         }
 
         CompletableFuture<Bitrix24TokenPair> refresh(String refreshToken) {
