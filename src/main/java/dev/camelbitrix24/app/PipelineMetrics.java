@@ -55,7 +55,9 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
+        // not ignored, though unused: Camel emits an ExchangeSentEvent only when some notifier takes ExchangeSending
+        // events, and without this one that would depend on camel-micrometer's exchange notifier being on
+        setIgnoreExchangeSendingEvents(false);
     }
 
     @Override

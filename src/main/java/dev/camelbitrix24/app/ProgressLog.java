@@ -35,7 +35,9 @@ public class ProgressLog extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
+        // not ignored, though unused: Camel emits an ExchangeSentEvent only when some notifier takes ExchangeSending
+        // events, and without this one that would depend on camel-micrometer's exchange notifier being on
+        setIgnoreExchangeSendingEvents(false);
     }
 
     public int getIntervalSeconds() {

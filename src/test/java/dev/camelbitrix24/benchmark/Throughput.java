@@ -108,9 +108,15 @@ final class Throughput {
         PipelineBenchmark.log("2b pipeline (child JVM): " + count + " requests");
         Path gcLog = Files.createTempFile("benchmark-pipeline-gc", ".log");
         String xmx = "512m";
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
-                "dev.camelbitrix24.app.PipelineApplication", "run");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
+        // for profiling only (e.g. -XX:StartFlightRecording=...); empty by default, so the measured JVM is the plain one
+        String extra = System.getProperty("benchmark.pipeline.jvmArgs", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.camelbitrix24.app.PipelineApplication", "run"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("BITRIX24_WEBHOOK_URL", sim.webhookUrl());
