@@ -53,6 +53,8 @@ final class WrittenOutcomes {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // it reads up to end offsets taken before it starts: a fetch never needs to wait for more data
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getProperty(ConsumerConfig.CLIENT_ID_CONFIG, "bitrix24") + "-outcome-search");
         this.consumerProperties = props;
         this.outcomeTopics = List.copyOf(outcomeTopics);
@@ -97,7 +99,7 @@ final class WrittenOutcomes {
                              + "the uncommitted requests are processed again", timeout.toMillis(), read);
                     return Map.of();
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     read++;
                     TopicPartition request = requestOf(record);
                     Long first = request == null ? null : from.get(request);
