@@ -99,6 +99,10 @@ public class PollDispatcher {
             // never let camel-kafka move on past requests whose outcome is unknown: it would commit the next poll
             rewind(requests, e);
             return;
+        } catch (InterruptedException e) {
+            // a forced stop: whatever was not committed is consumed again by the next owner
+            rewind(requests, new IllegalStateException("interrupted while the requests of a poll ran"));
+            throw e;
         }
         commitAndRewind(requests);
     }
@@ -109,8 +113,11 @@ public class PollDispatcher {
         Consumer<?, ?> consumer = requests.get(0).consumer;
         Map<TopicPartition, Long> first = new HashMap<>();
         requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
+        Set<TopicPartition> assignment = consumer.assignment();
         first.forEach((partition, offset) -> {
-            consumer.seek(partition, offset);
+            if (assignment.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
             state(consumer).doneUpTo.put(partition, offset);
         });
     }
