@@ -119,6 +119,8 @@ public class PollDispatcher {
                 consumer.seek(partition, offset);
             }
             state(consumer).doneUpTo.put(partition, offset);
+            // the outcomes this poll did write are looked for again when its requests come back
+            state(consumer).written.remove(partition);
         });
     }
 
