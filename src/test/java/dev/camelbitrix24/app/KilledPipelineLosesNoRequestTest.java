@@ -114,7 +114,10 @@ class KilledPipelineLosesNoRequestTest {
                             tail(pipeline)).isLessThan(deadline);
                     Thread.sleep(20);
                 }
-                Thread.sleep(random.nextInt(300));
+                // a random pause, but never long enough to finish what is left (the pipeline does well under 20
+                // requests per ms), so that the kill still lands mid-flight near the end of the stream
+                long left = requests - committed(t);
+                Thread.sleep(random.nextInt((int) Math.max(1, Math.min(300, left / 20))));
                 pipeline.kill();
                 long at = committed(t);
                 outcomesAtKill.add(at);
