@@ -83,4 +83,14 @@ public final class Bitrix24Urls {
             return "invalid";
         }
     }
+
+    /**
+     * Scheme, host and explicit port in lower case ({@code https://portal.bitrix24.com:443}), so that the addresses of
+     * one server compare equal whether or not they spell out the default port.
+     */
+    public static String origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    }
 }

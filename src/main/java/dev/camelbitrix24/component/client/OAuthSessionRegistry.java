@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,15 +117,13 @@ public final class OAuthSessionRegistry {
                + normalized(Bitrix24Urls.parse(portalUrl, "portalUrl"));
     }
 
-    /** Scheme, host and port (explicit) and path without a trailing slash, so that equal addresses share. */
+    /** {@link Bitrix24Urls#origin} and the path without a trailing slash, so that equal addresses share. */
     private static String normalized(URI uri) {
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
         String path = uri.getPath() == null ? "" : uri.getPath();
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port + path;
+        return Bitrix24Urls.origin(uri) + path;
     }
 
     /** A session and the endpoints using it; changed under the registry's lock, the volatile fields read without. */
