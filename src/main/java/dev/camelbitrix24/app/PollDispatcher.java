@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 
@@ -114,13 +113,14 @@ public class PollDispatcher {
         Map<TopicPartition, Long> first = new HashMap<>();
         requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
         Set<TopicPartition> assignment = consumer.assignment();
+        ConsumerState state = state(consumer);
         first.forEach((partition, offset) -> {
             if (assignment.contains(partition)) {
                 consumer.seek(partition, offset);
             }
-            state(consumer).doneUpTo.put(partition, offset);
+            state.doneUpTo.put(partition, offset);
             // the outcomes this poll did write are looked for again when its requests come back
-            state(consumer).written.remove(partition);
+            state.written.remove(partition);
         });
     }
 
@@ -128,7 +128,8 @@ public class PollDispatcher {
     private List<Request> current(List<?> records) {
         List<Request> requests = new ArrayList<>(records.size());
         Map<TopicPartition, Long> doneUpTo = null;
-        int alreadyDone = 0;
+        Set<TopicPartition> alreadyDone = new HashSet<>();
+        int alreadyDoneCount = 0;
         Map<TopicPartition, Long> positions = new HashMap<>();
         Consumer<?, ?> consumer = null;
         Set<TopicPartition> assignment = null;
@@ -154,19 +155,27 @@ public class PollDispatcher {
                 continue;
             }
             if (offset < doneUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
-                alreadyDone++;
+                alreadyDone.add(partition);
+                alreadyDoneCount++;
                 continue;
             }
             requests.add(new Request(exchange, consumer, partition, offset));
         }
-        if (stale > 0 || alreadyDone > 0) {
+        if (stale > 0 || alreadyDoneCount > 0) {
             LOG.info("Of {} requests handed over, {} were stale (partition moved, or consumer moved back before them; they "
                      + "are consumed again where they belong) and {} already had their outcome (fetched again after a "
-                     + "rebalance); neither is processed", records.size(), stale, alreadyDone);
+                     + "rebalance); neither is processed", records.size(), stale, alreadyDoneCount);
         }
-        if (requests.isEmpty() && consumer != null && alreadyDone > 0) {
-            // they were written but perhaps never committed: commit them now, so that nobody processes them again
-            commit(consumer, committable(consumer, doneUpTo, assignment));
+        if (!alreadyDone.isEmpty()) {
+            // they were written but perhaps never committed: commit them now (a poll with requests to process commits
+            // past them anyway), so that nobody processes them again
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : alreadyDone) {
+                if (requests.stream().noneMatch(r -> r.partition.equals(partition))) {
+                    offsets.put(partition, committedAt(doneUpTo.get(partition)));
+                }
+            }
+            commit(consumer, offsets);
         }
         return requests;
     }
@@ -270,15 +279,8 @@ public class PollDispatcher {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> committable(Consumer<?, ?> consumer,
-            Map<TopicPartition, Long> doneUpTo, Set<TopicPartition> assignment) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        doneUpTo.forEach((partition, offset) -> {
-            if (assignment.contains(partition)) {
-                offsets.put(partition, new OffsetAndMetadata(offset, COMMITTED_AT + System.currentTimeMillis()));
-            }
-        });
-        return offsets;
+    private static OffsetAndMetadata committedAt(long offset) {
+        return new OffsetAndMetadata(offset, COMMITTED_AT + System.currentTimeMillis());
     }
 
     /**
@@ -354,8 +356,7 @@ public class PollDispatcher {
                 lastWritten = request;
             }
             if (lastWritten != null) {
-                offsets.put(partition.getKey(), new OffsetAndMetadata(lastWritten.offset + 1,
-                        COMMITTED_AT + System.currentTimeMillis()));
+                offsets.put(partition.getKey(), committedAt(lastWritten.offset + 1));
                 doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
             }
             if (firstUnwritten != null) {
@@ -367,9 +368,7 @@ public class PollDispatcher {
                 doneUpTo.put(partition.getKey(), firstUnwritten.offset);
             }
         }
-        if (!offsets.isEmpty()) {
-            commit(consumer, offsets);
-        }
+        commit(consumer, offsets);
     }
 
     private static void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -446,14 +445,14 @@ public class PollDispatcher {
         return perRequest;
     }
 
-    /** What one consumer (one consumer thread) has done. */
+    /** What one consumer has done; used only on that consumer's own thread. */
     private static final class ConsumerState {
         /**
          * Per partition: the offset after the last request whose outcome this consumer wrote (and committed, or tried
          * to). A request handed over below it already has its outcome: after a rebalance that reset the position to an
          * older commit, or as a copy fetched again while the first copy was still queued.
          */
-        final Map<TopicPartition, Long> doneUpTo = new ConcurrentHashMap<>();
+        final Map<TopicPartition, Long> doneUpTo = new HashMap<>();
         /** Per partition met since the last rebalance: the uncommitted offsets found with an outcome already written. */
         final Map<TopicPartition, Set<Long>> written = new HashMap<>();
         int generation = Integer.MIN_VALUE;
