@@ -70,6 +70,19 @@ class Bitrix24RedirectTest {
     }
 
     @Test
+    void aMalformedLocationIsRefusedWithoutQuotingIt() {
+        // a Location that URI cannot parse: its parser's message would quote it whole, webhook code included
+        portal.then(reply(302, "", "Location", "https://portal example.com/rest/1/c0de4321/crm.activity.delete.json"));
+
+        Bitrix24Exception error = camel.send(uri, 5L).getException(Bitrix24Exception.class);
+
+        assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.REFUSED);
+        assertThat(error.getErrorDescription()).contains("invalid Location").doesNotContain("c0de4321");
+        assertThat(error.getMessage()).doesNotContain("c0de4321");
+        assertThat(portal.requests()).hasSize(1);
+    }
+
+    @Test
     void redirectsAreFollowedABoundedNumberOfTimes() {
         portal.otherwise(request -> reply(302, "", "Location", portal.baseUrl() + "/loop" + request.path()));
 

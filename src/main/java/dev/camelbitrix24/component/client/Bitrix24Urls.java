@@ -41,6 +41,22 @@ public final class Bitrix24Urls {
     }
 
     /**
+     * Where a redirect's {@code Location} leads from {@code from}, checked like the endpoint's own URL. Refused with an
+     * IllegalArgumentException whose message names at most the host: the Location itself may hold the webhook code,
+     * and a malformed one would be quoted whole by {@link URI#resolve}.
+     */
+    public static URI redirectTarget(URI from, String location, boolean allowInsecureHttp) {
+        URI next;
+        try {
+            next = from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid Location");
+        }
+        checkTransport(next, allowInsecureHttp, "redirect target");
+        return next;
+    }
+
+    /**
      * Refuses a URL the component must not send secrets to: a scheme other than http(s), or plain http to a host that
      * is not loopback unless {@code allowInsecureHttp}.
      */

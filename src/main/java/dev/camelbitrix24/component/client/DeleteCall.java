@@ -203,13 +203,10 @@ final class DeleteCall {
         }
         URI next;
         try {
-            next = target.resolve(location.getValue());
-            Bitrix24Urls.checkTransport(next, client.configuration.isAllowInsecureHttp(), "redirect target");
+            next = Bitrix24Urls.redirectTarget(target, location.getValue(), client.configuration.isAllowInsecureHttp());
         } catch (IllegalArgumentException e) {
-            // the checker's message names the host only; the Location itself may hold the webhook code
-            fail(Bitrix24ErrorType.REFUSED, null, "HTTP " + status + ": redirect refused ("
-                                                  + (e.getMessage() == null ? "invalid Location" : e.getMessage()) + ")",
-                    status, null);
+            fail(Bitrix24ErrorType.REFUSED, null, "HTTP " + status + ": redirect refused (" + e.getMessage() + ")", status,
+                    null);
             return;
         }
         redirects++;
