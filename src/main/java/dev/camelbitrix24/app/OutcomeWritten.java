@@ -3,6 +3,7 @@ package dev.camelbitrix24.app;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * One request's outcome record, acknowledged by Kafka: what the metrics and the progress log count. Recognised from
@@ -13,6 +14,21 @@ import org.apache.camel.spi.CamelEvent;
  * @param latencyMillis from the moment the request was consumed to the moment its outcome was acknowledged
  */
 record OutcomeWritten(String outcome, long latencyMillis) {
+
+    /** Makes a notifier take the events {@link #from} recognises, and as few others as Camel allows. */
+    static void listenForOutcomes(EventNotifierSupport notifier) {
+        notifier.setIgnoreCamelContextEvents(true);
+        notifier.setIgnoreRouteEvents(true);
+        notifier.setIgnoreServiceEvents(true);
+        notifier.setIgnoreStepEvents(true);
+        notifier.setIgnoreExchangeCreatedEvent(true);
+        notifier.setIgnoreExchangeCompletedEvent(true);
+        notifier.setIgnoreExchangeFailedEvents(true);
+        notifier.setIgnoreExchangeRedeliveryEvents(true);
+        // not ignored, though unused: Camel emits an ExchangeSentEvent only when some notifier takes ExchangeSending
+        // events, and without this one that would depend on camel-micrometer's exchange notifier being on
+        notifier.setIgnoreExchangeSendingEvents(false);
+    }
 
     /** The outcome the event reports, or null when it is not the writing of an outcome record. */
     static OutcomeWritten from(CamelEvent event) {

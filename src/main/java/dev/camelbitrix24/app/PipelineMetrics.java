@@ -47,17 +47,7 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     private volatile MeterRegistry registry;
 
     public PipelineMetrics() {
-        setIgnoreCamelContextEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        // not ignored, though unused: Camel emits an ExchangeSentEvent only when some notifier takes ExchangeSending
-        // events, and without this one that would depend on camel-micrometer's exchange notifier being on
-        setIgnoreExchangeSendingEvents(false);
+        OutcomeWritten.listenForOutcomes(this);
     }
 
     @Override

@@ -27,17 +27,7 @@ public class ProgressLog extends EventNotifierSupport {
     private ScheduledExecutorService timer;
 
     public ProgressLog() {
-        setIgnoreCamelContextEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        // not ignored, though unused: Camel emits an ExchangeSentEvent only when some notifier takes ExchangeSending
-        // events, and without this one that would depend on camel-micrometer's exchange notifier being on
-        setIgnoreExchangeSendingEvents(false);
+        OutcomeWritten.listenForOutcomes(this);
     }
 
     public int getIntervalSeconds() {
