@@ -3,13 +3,19 @@ package dev.camelbitrix24.benchmark;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTopics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,7 +49,33 @@ final class BenchmarkKafka {
         PipelineTopics topics = new PipelineTopics(p + "requests", p + "succeeded", p + "not-found", p + "rejected",
                 p + "invalid", p + "dlq");
         topics.createMissing(admin, PARTITIONS);
+        awaitLeaders(topics.all());
         return topics;
+    }
+
+    /**
+     * Waits until the broker's metadata gives every partition of new topics a leader. A backlog produced before that
+     * gets NOT_LEADER_OR_FOLLOWER for its first batches, and an idempotent producer may then be refused those batches
+     * (OutOfOrderSequenceException) until its delivery timeout, two minutes later.
+     */
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+                if (described.size() == topics.size() && described.values().stream()
+                        .allMatch(d -> d.partitions().size() == PARTITIONS && d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not known yet: ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            PipelineBenchmark.sleep(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException("The topics " + topics + " have no leader after 30 s");
     }
 
     KafkaProducer<byte[], byte[]> producer(boolean throughput) {
@@ -73,13 +105,30 @@ final class BenchmarkKafka {
         for (int round = 0; !pending.isEmpty() && round < 5; round++) {
             List<Long> failed = java.util.Collections.synchronizedList(new ArrayList<>());
             try (KafkaProducer<byte[], byte[]> producer = producer(true)) {
+                Set<Integer> started = new HashSet<>();
                 for (long id : pending) {
-                    producer.send(new ProducerRecord<>(topic, bytes("k-" + id),
-                            bytes("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}")), (metadata, error) -> {
-                                if (error != null) {
-                                    failed.add(id);
-                                }
-                            });
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, bytes("k-" + id),
+                            bytes("{\"id\":" + id + ",\"requestId\":\"r-" + id + "\"}"));
+                    if (started.size() < PARTITIONS) {
+                        // one at a time until every partition took one: a partition that is not quite ready answers
+                        // NOT_LEADER_OR_FOLLOWER, and with later batches already in flight behind the refused first one
+                        // the broker refuses those (OutOfOrderSequenceException) until the delivery timeout
+                        try {
+                            started.add(producer.send(record).get(60, TimeUnit.SECONDS).partition());
+                            continue;
+                        } catch (ExecutionException | TimeoutException e) {
+                            failed.add(id);
+                            continue;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    producer.send(record, (metadata, error) -> {
+                        if (error != null) {
+                            failed.add(id);
+                        }
+                    });
                 }
                 producer.flush();
             }

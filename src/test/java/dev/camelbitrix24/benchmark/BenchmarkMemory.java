@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads memory figures of a process from Linux's /proc and from a JVM's {@code -Xlog:gc} file. */
+/** Reads memory and CPU figures of a process from Linux's /proc and from a JVM's {@code -Xlog:gc} file. */
 final class BenchmarkMemory {
 
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
@@ -20,6 +20,17 @@ final class BenchmarkMemory {
             }
         }
         return -1;
+    }
+
+    /**
+     * CPU time (user + system) a process has used so far, in milliseconds, from /proc/PID/stat (fields 14 and 15, in
+     * clock ticks of 10 ms); "self" reads this JVM.
+     */
+    static long cpuMillis(String pid) {
+        String stat = PipelineBenchmark.read(Path.of("/proc/" + pid + "/stat"));
+        // the command name (field 2) is in parentheses and may hold blanks: count the fields after its closing one
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     static String memTotal() {

@@ -52,11 +52,13 @@ final class Throughput {
         try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.OFF, naiveCount + warmUp + 2 * count + 10)) {
             double naive = naive(kafka, sim, naiveCount);
             Map<String, Object> pipeline = pipelineChild(kafka, sim, naiveCount + 1, warmUp, count);
-            double hand = handLoop(kafka, sim, naiveCount + warmUp + count + 1, count);
+            double[] handCpu = new double[1];
+            double hand = handLoop(kafka, sim, naiveCount + warmUp + count + 1, count, handCpu);
             double piped = (double) pipeline.get("deletesPerSecond");
             r.put("naiveRoute", Map.of("requests", naiveCount, "deletesPerSecond", PipelineBenchmark.round(naive)));
             r.put("pipeline", pipeline);
-            r.put("handWrittenLoop", Map.of("requests", count, "deletesPerSecond", PipelineBenchmark.round(hand)));
+            r.put("handWrittenLoop", Map.of("requests", count, "deletesPerSecond", PipelineBenchmark.round(hand),
+                    "cpuMicrosPerRequest", PipelineBenchmark.round(handCpu[0])));
             r.put("pipelineOverNaive", PipelineBenchmark.round(piped / naive));
             r.put("pipelineOverHandLoop", PipelineBenchmark.round(piped / hand));
             table.add(new String[] {"2a naive route (1 call/record)", PipelineBenchmark.round(naive) + " deletes/s",
@@ -67,6 +69,10 @@ final class Throughput {
                 + PipelineBenchmark.round(piped / hand) + " of hand loop", ">= 10x (a), >= 0.8 (c)"});
             table.add(new String[] {"2c hand-written loop", PipelineBenchmark.round(hand) + " deletes/s", count + " requests",
                 ""});
+            table.add(new String[] {"2 CPU per request", "2b: pipeline " + pipeline.get("pipelineCpuMicrosPerRequest")
+                + " us + broker and simulator " + pipeline.get("brokerAndSimulatorCpuMicrosPerRequest") + " us; 2c: "
+                + PipelineBenchmark.round(handCpu[0]) + " us in all", "user + system time of each JVM during the measured "
+                + "backlog", ""});
             table.add(new String[] {"4 pipeline memory during 2b", "heap peak " + pipeline.get("peakHeapMiB") + " MiB, "
                 + "VmHWM " + pipeline.get("vmHwmMiB") + " MiB", "child JVM, -Xmx" + pipeline.get("xmx"), ""});
         }
@@ -138,12 +144,18 @@ final class Throughput {
         pb.redirectErrorStream(true).redirectOutput(Path.of("target", "benchmark-pipeline.log").toFile());
         Process child = pb.start();
         long vmHwmKib;
+        double childCpuMicros;
+        double ownCpuMicros;
         List<Long> cold;
         try {
             long warmed = kafka.awaitCount(topics.succeeded(), warmUp, Duration.ofMinutes(10));
             cold = kafka.timestamps(topics.succeeded());
+            long childCpu = BenchmarkMemory.cpuMillis(String.valueOf(child.pid()));
+            long ownCpu = BenchmarkMemory.cpuMillis("self");
             kafka.produceIds(topics.requests(), firstId + warmUp, count);
             long done = kafka.awaitCount(topics.succeeded(), warmUp + count, Duration.ofMinutes(10)) - warmed;
+            childCpuMicros = (BenchmarkMemory.cpuMillis(String.valueOf(child.pid())) - childCpu) * 1000.0 / count;
+            ownCpuMicros = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
             vmHwmKib = BenchmarkMemory.statusKib(child.pid(), "VmHWM");
             if (done < count) {
                 PipelineBenchmark.log("2b: only " + done + " of " + count + " outcomes; see target/benchmark-pipeline.log");
@@ -160,6 +172,10 @@ final class Throughput {
         all.sort(null);
         r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(Math.min(cold.size(), all.size()), all.size()))));
         r.put("coldDeletesPerSecond", PipelineBenchmark.round(rate(cold)));
+        // where the CPU went, per measured request: the pipeline's JVM, and this one (broker, simulator, the producer
+        // of the backlog and the outcome counter)
+        r.put("pipelineCpuMicrosPerRequest", PipelineBenchmark.round(childCpuMicros));
+        r.put("brokerAndSimulatorCpuMicrosPerRequest", PipelineBenchmark.round(ownCpuMicros));
         r.put("peakHeapMiB", BenchmarkMemory.peakHeapMib(gcLog));
         r.put("vmHwmMiB", vmHwmKib / 1024);
         r.put("xmx", xmx);
@@ -169,13 +185,15 @@ final class Throughput {
     }
 
     /** (c): the practical limit: poll, one batch call per 50 records (all of a poll at once), produce, flush, commit. */
-    private static double handLoop(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count) throws Exception {
+    private static double handLoop(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count, double[] cpuMicros)
+            throws Exception {
         PipelineTopics topics = kafka.newTopics("hand");
         kafka.produceIds(topics.requests(), firstId, count);
         PipelineBenchmark.log("2c hand-written loop: " + count + " requests");
         URI batch = URI.create(sim.webhookUrl() + "batch.json");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int done = 0;
+        long ownCpu = BenchmarkMemory.cpuMillis("self");
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer("hand", 500);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(false)) {
             consumer.subscribe(List.of(topics.requests()));
@@ -219,6 +237,7 @@ final class Throughput {
                 done += all.size();
             }
         }
+        cpuMicros[0] = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
         return rate(kafka.timestamps(topics.succeeded()));
     }
 
