@@ -1,16 +1,17 @@
 package dev.camelbitrix24.app;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.IOException;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.camelbitrix24.component.Bitrix24Constants;
 import dev.camelbitrix24.component.Bitrix24ErrorCategory;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public class OutcomeRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecords.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     // an unexpected exception's message may quote a URL, and a webhook URL carries its secret in the path
     private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*://\\S+");
 
@@ -39,9 +40,17 @@ public class OutcomeRecords {
         setIfPresent(message, OutcomeHeaders.HTTP_STATUS, status);
         setIfPresent(message, OutcomeHeaders.ATTEMPTS, attempts);
 
-        Map<String, Object> value = succeededValue(request, attempts);
-        value.put("confirmedOnRetry", confirmedOnRetry);
-        message.setBody(json(value));
+        message.setBody(succeededValue(request, attempts == null ? 0 : attempts, "confirmedOnRetry", confirmedOnRetry));
+    }
+
+    /** {@link #succeeded} as a {@link Processor}, which a route calls directly (no bean method binding per request). */
+    public static final class Succeeded implements Processor {
+        private final OutcomeRecords records = new OutcomeRecords();
+
+        @Override
+        public void process(Exchange exchange) {
+            records.succeeded(exchange);
+        }
     }
 
     /**
@@ -56,9 +65,7 @@ public class OutcomeRecords {
         setIfPresent(message, OutcomeHeaders.HTTP_STATUS, failure.getHttpResponseCode() > 0 ? failure.getHttpResponseCode() : null);
         message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(failure.getAttempts()));
 
-        Map<String, Object> value = succeededValue(request, failure.getAttempts());
-        value.put("notFound", true);
-        message.setBody(json(value));
+        message.setBody(succeededValue(request, failure.getAttempts(), "notFound", true));
         LOG.info("Request {} (activity {}): NOT_FOUND, counted as deleted", display(request.requestId()), request.id());
     }
 
@@ -106,28 +113,28 @@ public class OutcomeRecords {
         setIfPresent(message, OutcomeHeaders.ORIGINAL_TIMESTAMP, message.getHeader(KafkaConstants.TIMESTAMP));
     }
 
-    private static Map<String, Object> succeededValue(DeletionRequest request, Integer attempts) {
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("id", request.id());
-        value.put("outcome", OutcomeHeaders.DELETED);
-        if (request.requestId() != null) {
-            value.put("requestId", request.requestId());
+    /** {@code {"id":..,"outcome":"DELETED","requestId":..,"attempts":..,<flag>:..}}, requestId only when the request had one. */
+    private static byte[] succeededValue(DeletionRequest request, int attempts, String flag, boolean flagValue) {
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("id", request.id());
+            json.writeStringField("outcome", OutcomeHeaders.DELETED);
+            if (request.requestId() != null) {
+                json.writeStringField("requestId", request.requestId());
+            }
+            json.writeNumberField("attempts", attempts);
+            json.writeBooleanField(flag, flagValue);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write the succeeded record", e);
         }
-        value.put("attempts", attempts == null ? 0 : attempts);
-        return value;
+        return out.toByteArray();
     }
 
     private static void setIfPresent(Message message, String header, Object value) {
         if (value != null) {
             message.setHeader(header, String.valueOf(value));
-        }
-    }
-
-    private static byte[] json(Map<String, Object> value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write the succeeded record", e);
         }
     }
 

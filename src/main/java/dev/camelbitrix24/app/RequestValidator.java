@@ -1,17 +1,24 @@
 package dev.camelbitrix24.app;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
 /**
  * Route step before the Bitrix24 call: reads the request value, keeps it on the exchange and leaves the activity id
  * as the body for {@code bitrix24:crm.activity.delete}; a malformed value fails with {@link InvalidRequestException}.
+ * A plain {@link Processor}: the route calls it directly, without the bean component's method binding.
  */
-public class RequestValidator {
+public class RequestValidator implements Processor {
 
     /** Exchange property holding the parsed {@link DeletionRequest}. */
     public static final String REQUEST = "bitrix24.request";
     /** Exchange property holding the request's requestId, set even when the rest of the request is invalid. */
     public static final String REQUEST_ID = "bitrix24.requestId";
+
+    @Override
+    public void process(Exchange exchange) {
+        validate(exchange);
+    }
 
     public void validate(Exchange exchange) {
         byte[] value = exchange.getMessage().getBody(byte[].class);

@@ -70,7 +70,8 @@ final class Throughput {
             table.add(new String[] {"2c hand-written loop", PipelineBenchmark.round(hand) + " deletes/s", count + " requests",
                 ""});
             table.add(new String[] {"2 CPU per request", "2b: pipeline " + pipeline.get("pipelineCpuMicrosPerRequest")
-                + " us + broker and simulator " + pipeline.get("brokerAndSimulatorCpuMicrosPerRequest") + " us; 2c: "
+                + " us + broker and simulator " + pipeline.get("brokerAndSimulatorCpuMicrosPerRequest") + " us ("
+                + pipeline.get("deletesPerBatchCall") + " deletes per batch call); 2c: "
                 + PipelineBenchmark.round(handCpu[0]) + " us in all", "user + system time of each JVM during the measured "
                 + "backlog", ""});
             table.add(new String[] {"4 pipeline memory during 2b", "heap peak " + pipeline.get("peakHeapMiB") + " MiB, "
@@ -146,16 +147,19 @@ final class Throughput {
         long vmHwmKib;
         double childCpuMicros;
         double ownCpuMicros;
+        double deletesPerBatch;
         List<Long> cold;
         try {
             long warmed = kafka.awaitCount(topics.succeeded(), warmUp, Duration.ofMinutes(10));
             cold = kafka.timestamps(topics.succeeded());
+            long batchCalls = sim.control().callCount("batch");
             long childCpu = BenchmarkMemory.cpuMillis(String.valueOf(child.pid()));
             long ownCpu = BenchmarkMemory.cpuMillis("self");
             kafka.produceIds(topics.requests(), firstId + warmUp, count);
             long done = kafka.awaitCount(topics.succeeded(), warmUp + count, Duration.ofMinutes(10)) - warmed;
             childCpuMicros = (BenchmarkMemory.cpuMillis(String.valueOf(child.pid())) - childCpu) * 1000.0 / count;
             ownCpuMicros = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
+            deletesPerBatch = (double) count / Math.max(1, sim.control().callCount("batch") - batchCalls);
             vmHwmKib = BenchmarkMemory.statusKib(child.pid(), "VmHWM");
             if (done < count) {
                 PipelineBenchmark.log("2b: only " + done + " of " + count + " outcomes; see target/benchmark-pipeline.log");
@@ -176,6 +180,7 @@ final class Throughput {
         // of the backlog and the outcome counter)
         r.put("pipelineCpuMicrosPerRequest", PipelineBenchmark.round(childCpuMicros));
         r.put("brokerAndSimulatorCpuMicrosPerRequest", PipelineBenchmark.round(ownCpuMicros));
+        r.put("deletesPerBatchCall", PipelineBenchmark.round(deletesPerBatch));
         r.put("peakHeapMiB", BenchmarkMemory.peakHeapMib(gcLog));
         r.put("vmHwmMiB", vmHwmKib / 1024);
         r.put("xmx", xmx);
