@@ -1,5 +1,6 @@
 package dev.camelbitrix24.app;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +40,64 @@ public record DeletionRequest(long id, String requestId) {
 
     /** Reads a request value (UTF-8 JSON) or throws {@link InvalidRequestException} saying what is wrong with it. */
     public static DeletionRequest parse(byte[] value) {
+        DeletionRequest plain = parsePlain(value);
+        return plain != null ? plain : parseAndDescribe(value);
+    }
+
+    /**
+     * The common case, read as a stream of tokens (no UTF-8 decoding, no tree): an ASCII object with an id that is a
+     * positive number or a string of digits, and a requestId that is a string or null. Null for anything else, which
+     * {@link #parseAndDescribe} reads again: it accepts exactly the same values and says what is wrong with the rest.
+     */
+    static DeletionRequest parsePlain(byte[] value) {
+        if (value == null || value.length == 0 || value[0] != '{') {
+            return null;
+        }
+        for (byte b : value) {
+            if (b < 0) {
+                return null;
+            }
+        }
+        long id = -1;
+        String requestId = null;
+        try (JsonParser json = MAPPER.createParser(value)) {
+            json.nextToken();
+            for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
+                String field = json.currentName();
+                JsonToken next = json.nextToken();
+                if ("id".equals(field)) {
+                    if (next == JsonToken.VALUE_NUMBER_INT && json.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        id = json.getLongValue();
+                    } else if (next == JsonToken.VALUE_STRING && json.getTextLength() <= 18
+                               && DIGITS.matcher(json.getText()).matches()) {
+                        id = Long.parseLong(json.getText());
+                    } else {
+                        return null;
+                    }
+                    if (id <= 0) {
+                        return null;
+                    }
+                } else if ("requestId".equals(field)) {
+                    if (next == JsonToken.VALUE_STRING) {
+                        requestId = json.getText();
+                    } else if (next != JsonToken.VALUE_NULL) {
+                        return null;
+                    }
+                } else {
+                    json.skipChildren();
+                }
+            }
+            if (json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null || id <= 0) {
+                return null;
+            }
+        } catch (IOException e) {
+            // malformed, a duplicate field, nested too deep: described by parseAndDescribe
+            return null;
+        }
+        return new DeletionRequest(id, requestId);
+    }
+
+    static DeletionRequest parseAndDescribe(byte[] value) {
         if (value == null) {
             throw new InvalidRequestException("the value is null (a tombstone); expected a JSON object with an id", null);
         }
