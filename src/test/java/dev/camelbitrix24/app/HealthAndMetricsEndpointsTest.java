@@ -127,7 +127,7 @@ class HealthAndMetricsEndpointsTest {
         assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_count", null, null)).isEqualTo(batches);
         // a 503 fills the pacer's bucket: the call after it waited for a slot
         assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_sum", null, null)).isPositive();
-        assertThat(metrics).contains("camel_exchanges_total").doesNotContain("/rest/1/")
+        assertThat(metrics).contains("camel_routes_running_routes").doesNotContain("/rest/1/")
                 .doesNotContain(env.simulator.webhookUrl());
 
         // the run may span several progress lines: together they count every outcome once

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
@@ -110,11 +109,10 @@ final class BatchCall {
             followRedirect(response);
             return;
         }
-        JsonNode json = readJson(response.getBodyBytes());
-        JsonNode result = json == null ? null : json.get("result");
-        if (status == 200 && json != null && !json.has("error") && result != null && result.isObject()) {
+        BatchReply reply = status == 200 ? BatchReply.read(client.mapper, response.getBodyBytes()) : null;
+        if (reply != null) {
             client.limits.onAccepted();
-            onCommands(result, status);
+            onCommands(reply, status);
             return;
         }
         ContentType contentType = response.getContentType();
@@ -141,35 +139,28 @@ final class BatchCall {
     }
 
     /** A 200 batch reply: each member gets its own answer from {@code result}, {@code result_error}, {@code result_time}. */
-    private void onCommands(JsonNode result, int status) {
-        JsonNode results = result.get("result");
-        JsonNode errors = result.get("result_error");
-        JsonNode times = result.get("result_time");
+    private void onCommands(BatchReply reply, int status) {
         for (int i = 0; i < members.size(); i++) {
             PendingDelete member = members.get(i);
             String key = key(i);
-            TimeFigures time = times != null && times.isObject() ? commandTime(times.get(key)) : null;
+            TimeFigures time = reply.time(key);
             client.limits.operatingTime().record(METHOD, time);
             if (time != null && time.operatingResetAt() != null) {
                 // a later 429 of this method waits for this reset (RetryPolicy), as after a plain reply
                 client.lastOperatingResetAt.set(time.operatingResetAt());
             }
-            JsonNode value = results != null && results.isObject() ? results.get(key) : null;
-            JsonNode error = errors != null && errors.isObject() ? errors.get(key) : null;
-            if (error != null && error.isObject() && error.has("error")) {
-                String code = error.get("error").isNull() ? "" : error.get("error").asText();
-                JsonNode d = error.get("error_description");
-                String description = d == null || d.isNull() ? "" : d.asText();
-                int alone = ReplyClassifier.statusWhenAlone(code);
-                Bitrix24ErrorType type = ReplyClassifier.typeOf(code, description, alone);
+            BatchReply.CommandError error = reply.error(key);
+            if (error != null) {
+                int alone = ReplyClassifier.statusWhenAlone(error.code());
+                Bitrix24ErrorType type = ReplyClassifier.typeOf(error.code(), error.description(), alone);
                 if (type == Bitrix24ErrorType.NOT_FOUND && member.mayHaveReached) {
                     LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed",
                             member.id);
                     member.succeed(true, alone, time);
                 } else {
-                    retryOneOrFail(member, type, code, description, alone);
+                    retryOneOrFail(member, type, error.code(), error.description(), alone);
                 }
-            } else if (value != null && value.isBoolean() && value.booleanValue()) {
+            } else if (reply.succeeded(key)) {
                 member.succeed(false, status, time);
             } else {
                 // neither an answer nor an error for this command: it may or may not have run
@@ -178,16 +169,6 @@ final class BatchCall {
                         "HTTP 200 batch reply without a result for the command", status);
             }
         }
-    }
-
-    /** {@code result_time[key]} is a {@code time} object; TimeFigures reads one wrapped as {@code {"time": ...}}. */
-    private TimeFigures commandTime(JsonNode time) {
-        if (time == null || !time.isObject()) {
-            return null;
-        }
-        ObjectNode wrapper = client.mapper.createObjectNode();
-        wrapper.set("time", time);
-        return TimeFigures.of(wrapper);
     }
 
     private void retryOneOrFail(PendingDelete member, Bitrix24ErrorType type, String code, String description, int status) {
@@ -291,19 +272,6 @@ final class BatchCall {
         return ex instanceof ConnectException || ex instanceof ConnectTimeoutException
                || ex instanceof UnknownHostException || ex instanceof NoRouteToHostException
                || ex instanceof SSLException;
-    }
-
-    private JsonNode readJson(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = client.mapper.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            // not JSON, or cut short: the classifier describes it
-            return null;
-        }
     }
 
     private void failAll(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
