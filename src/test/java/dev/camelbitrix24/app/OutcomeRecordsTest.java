@@ -53,6 +53,26 @@ class OutcomeRecordsTest {
     }
 
     @Test
+    void theSucceededValueIsJsonWhateverTheRequestIdHolds() throws Exception {
+        String requestId = "q\"uo\\te \u0001\n\u2028 ü 😀 </script>";
+        String request = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("id", 9).put("requestId", requestId).toString();
+        Exchange exchange = consumed(request);
+        new RequestValidator().validate(exchange);
+        exchange.getMessage().setHeader(Bitrix24Constants.ATTEMPTS, 1);
+        records.succeeded(exchange);
+
+        com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(exchange.getMessage().getBody(byte[].class));
+        assertThat(value.get("requestId").textValue()).isEqualTo(requestId);
+        assertThat(value.get("id").longValue()).isEqualTo(9);
+        assertThat(value.get("outcome").textValue()).isEqualTo("DELETED");
+        assertThat(value.get("attempts").intValue()).isEqualTo(1);
+        assertThat(value.get("confirmedOnRetry").booleanValue()).isFalse();
+        assertThat(value.size()).isEqualTo(5);
+    }
+
+    @Test
     void aBitrix24FailureKeepsTheOriginalValueAndCarriesTheErrorAsReceived() {
         Exchange exchange = consumed("{\"id\":8}");
         new RequestValidator().validate(exchange);
