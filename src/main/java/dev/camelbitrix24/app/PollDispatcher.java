@@ -187,7 +187,8 @@ public class PollDispatcher {
     /**
      * The requests that still need processing. The first time this consumer meets a partition after a rebalance, it
      * looks for outcome records already written for its uncommitted requests (by an instance that died or lost the
-     * partition before it committed); those requests are counted as done, not processed again.
+     * partition before it committed); those requests are counted as done, not processed again. The same search covers
+     * the other partitions it was given that have a commit of this pipeline, so that they need no search of their own.
      */
     private List<Request> withoutWrittenOutcomes(List<Request> requests) {
         Consumer<?, ?> consumer = requests.get(0).consumer;
@@ -209,7 +210,22 @@ public class PollDispatcher {
             }
         }
         if (!firstOffset.isEmpty()) {
-            long since = searchFrom(consumer, firstOffset.keySet(), firstTimestamp);
+            // the other partitions this consumer was given and has not met yet are searched in the same pass, from
+            // their last commit: one search then serves them all, instead of one per partition as their requests come
+            Set<TopicPartition> notMetYet = new HashSet<>(consumer.assignment());
+            notMetYet.removeAll(state.written.keySet());
+            notMetYet.removeAll(firstOffset.keySet());
+            Set<TopicPartition> partitions = new HashSet<>(firstOffset.keySet());
+            partitions.addAll(notMetYet);
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
+            for (TopicPartition partition : notMetYet) {
+                OffsetAndMetadata commit = committed.get(partition);
+                // without a commit of ours the search would have to start at the beginning: left until it is met
+                if (committedAt(commit) != null) {
+                    firstOffset.put(partition, commit.offset());
+                }
+            }
+            long since = searchFrom(firstOffset.keySet(), committed, firstTimestamp);
             Map<TopicPartition, Set<Long>> found;
             try {
                 found = writtenOutcomes.find(firstOffset, since);
@@ -246,28 +262,39 @@ public class PollDispatcher {
      * commit (its time is in the commit's metadata) or the oldest request's timestamp, whichever is later, less a
      * margin for clocks.
      */
-    private static long searchFrom(Consumer<?, ?> consumer, Set<TopicPartition> partitions,
+    private static long searchFrom(Set<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed,
             Map<TopicPartition, Long> firstTimestamp) {
-        Map<TopicPartition, OffsetAndMetadata> committed;
-        try {
-            committed = consumer.committed(partitions, Duration.ofSeconds(30));
-        } catch (KafkaException e) {
-            committed = Map.of();
-        }
         long since = Long.MAX_VALUE;
         for (TopicPartition partition : partitions) {
             long bound = firstTimestamp.getOrDefault(partition, 0L);
-            OffsetAndMetadata commit = committed.get(partition);
-            if (commit != null && commit.metadata() != null && commit.metadata().startsWith(COMMITTED_AT)) {
-                try {
-                    bound = Math.max(bound, Long.parseLong(commit.metadata().substring(COMMITTED_AT.length())));
-                } catch (NumberFormatException e) {
-                    // not ours: the request's timestamp is the bound
-                }
+            Long committedAt = committedAt(committed.get(partition));
+            if (committedAt != null) {
+                bound = Math.max(bound, committedAt);
             }
             since = Math.min(since, bound);
         }
         return Math.max(0, since - CLOCK_MARGIN_MILLIS);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Consumer<?, ?> consumer, Set<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions, Duration.ofSeconds(30));
+            return committed == null ? Map.of() : committed;
+        } catch (KafkaException e) {
+            return Map.of();
+        }
+    }
+
+    /** When a commit of this pipeline was made (from its metadata), or null for none or somebody else's. */
+    private static Long committedAt(OffsetAndMetadata commit) {
+        if (commit == null || commit.metadata() == null || !commit.metadata().startsWith(COMMITTED_AT)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(commit.metadata().substring(COMMITTED_AT.length()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {

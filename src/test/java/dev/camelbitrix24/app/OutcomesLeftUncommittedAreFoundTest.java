@@ -7,10 +7,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
+import dev.camelbitrix24.component.support.CapturedOutput;
 import dev.camelbitrix24.simulator.SimulatorControl;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +82,39 @@ class OutcomesLeftUncommittedAreFoundTest {
         assertThat(control.activityExists(81)).isFalse();
         assertThat(control.activityExists(83)).isFalse();
         assertThat(control.activityExists(82)).isTrue();
+    }
+
+    /**
+     * The search runs once for every partition the consumer was given that has a commit of the pipeline, not once per
+     * partition as its requests arrive: partitions 1 and 2 have nothing to consume at first, and their later requests
+     * need no search of their own.
+     */
+    @Test
+    void oneSearchServesEveryPartitionTheConsumerWasGiven() throws Exception {
+        PipelineTopics t = env.newTopics("one-search", 3);
+        String group = "one-search-group";
+        for (int partition = 0; partition < 3; partition++) {
+            env.kafka.send(t.requests(), partition, "early-" + partition, utf8("{\"id\":" + (84 + partition) + "}"), Map.of());
+        }
+        // an earlier run of the pipeline processed the requests of partitions 1 and 2, not the one of partition 0
+        String committedAt = "committed-at=" + System.currentTimeMillis();
+        env.kafka.admin().alterConsumerGroupOffsets(group, Map.of(
+                new TopicPartition(t.requests(), 0), new OffsetAndMetadata(0, committedAt),
+                new TopicPartition(t.requests(), 1), new OffsetAndMetadata(1, committedAt),
+                new TopicPartition(t.requests(), 2), new OffsetAndMetadata(1, committedAt))).all().get(30, TimeUnit.SECONDS);
+
+        try (CapturedOutput output = new CapturedOutput(Map.of(WrittenOutcomes.class.getName(), Level.INFO));
+             Pipeline pipeline = Pipeline.start(env.settings(t, group))) {
+            env.awaitOutcomes(t, 1, Duration.ofSeconds(60));
+            env.kafka.send(t.requests(), 1, "later-1", utf8("{\"id\":87}"), Map.of());
+            env.kafka.send(t.requests(), 2, "later-2", utf8("{\"id\":88}"), Map.of());
+            env.awaitOutcomes(t, 3, Duration.ofSeconds(60));
+
+            List<String> searches = output.logged().lines().filter(line -> line.contains("Searched ")).toList();
+            assertThat(searches).hasSize(1);
+            assertThat(searches.get(0)).contains(t.requests() + "-0", t.requests() + "-1", t.requests() + "-2");
+        }
+        assertThat(env.outcomes(t)).extracting(Outcome::key).containsExactlyInAnyOrder("early-0", "later-1", "later-2");
     }
 
     /** What the dead instance's call did, done through the portal's own REST method. */
