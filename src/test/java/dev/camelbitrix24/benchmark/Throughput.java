@@ -134,7 +134,9 @@ final class Throughput {
     private static Map<String, Object> pipelineChild(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int warmUp,
             int count) throws Exception {
         PipelineTopics topics = kafka.newTopics("pipeline");
-        kafka.produceIds(topics.requests(), firstId, warmUp);
+        // both backlogs before the pipeline starts, as for (c): producing the measured one while the pipeline runs
+        // would take CPU from it
+        kafka.produceIds(topics.requests(), firstId, warmUp + count);
         PipelineBenchmark.log("2b pipeline (child JVM): " + warmUp + " requests to warm up, then " + count + " measured");
         Path gcLog = Files.createTempFile("benchmark-pipeline-gc", ".log");
         String xmx = "512m";
@@ -164,21 +166,20 @@ final class Throughput {
         double childCpuMicros;
         double ownCpuMicros;
         double deletesPerBatch;
-        List<Long> cold;
         try {
             long warmed = kafka.awaitCount(topics.succeeded(), warmUp, Duration.ofMinutes(10));
-            cold = kafka.timestamps(topics.succeeded());
             long batchCalls = sim.control().callCount("batch");
             long childCpu = BenchmarkMemory.cpuMillis(String.valueOf(child.pid()));
             long ownCpu = BenchmarkMemory.cpuMillis("self");
-            kafka.produceIds(topics.requests(), firstId + warmUp, count);
-            long done = kafka.awaitCount(topics.succeeded(), warmUp + count, Duration.ofMinutes(10)) - warmed;
-            childCpuMicros = (BenchmarkMemory.cpuMillis(String.valueOf(child.pid())) - childCpu) * 1000.0 / count;
-            ownCpuMicros = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
-            deletesPerBatch = (double) count / Math.max(1, sim.control().callCount("batch") - batchCalls);
+            long done = kafka.awaitCount(topics.succeeded(), warmUp + count, Duration.ofMinutes(10));
+            // per request done between the two counts (the first is read within 250 ms of the warm-up's end)
+            long between = Math.max(1, done - warmed);
+            childCpuMicros = (BenchmarkMemory.cpuMillis(String.valueOf(child.pid())) - childCpu) * 1000.0 / between;
+            ownCpuMicros = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / between;
+            deletesPerBatch = (double) between / Math.max(1, sim.control().callCount("batch") - batchCalls);
             vmHwmKib = BenchmarkMemory.statusKib(child.pid(), "VmHWM");
-            if (done < count) {
-                PipelineBenchmark.log("2b: only " + done + " of " + count + " outcomes; see target/benchmark-pipeline.log");
+            if (done < warmUp + count) {
+                PipelineBenchmark.log("2b: only " + done + " of " + (warmUp + count) + " outcomes; see target/benchmark-pipeline.log");
             }
         } finally {
             child.destroy();
@@ -187,13 +188,15 @@ final class Throughput {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("requests", count);
         r.put("warmUpRequests", warmUp);
-        // the measured backlog's outcomes: every outcome after the warm-up's (those were all written before it was sent)
+        // the partitions move through the two backlogs at their own pace, so the warm-up's last outcomes and the
+        // measured backlog's first ones overlap: the measured figure is the rate of the last `count` outcomes
         List<Long> all = new ArrayList<>(kafka.timestamps(topics.succeeded()));
         all.sort(null);
-        r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(Math.min(cold.size(), all.size()), all.size()))));
+        List<Long> cold = all.subList(0, Math.min(warmUp, all.size()));
+        r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(cold.size(), all.size()))));
         r.put("coldDeletesPerSecond", PipelineBenchmark.round(rate(cold)));
-        // where the CPU went, per measured request: the pipeline's JVM, and this one (broker, simulator, the producer
-        // of the backlog and the outcome counter)
+        // where the CPU went, per measured request: the pipeline's JVM, and this one (broker, simulator, the outcome
+        // counter)
         r.put("pipelineCpuMicrosPerRequest", PipelineBenchmark.round(childCpuMicros));
         r.put("brokerAndSimulatorCpuMicrosPerRequest", PipelineBenchmark.round(ownCpuMicros));
         r.put("deletesPerBatchCall", PipelineBenchmark.round(deletesPerBatch));
