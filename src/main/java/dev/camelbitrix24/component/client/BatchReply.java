@@ -116,35 +116,53 @@ final class BatchReply {
         return results;
     }
 
-    private static Map<String, CommandError> readErrors(JsonParser json) throws IOException {
-        Map<String, CommandError> errors = new HashMap<>();
+    /** Reads what one command's object holds; the parser is on its START_OBJECT and is left on its END_OBJECT. */
+    private interface CommandReader<T> {
+        /** @return what the object says, or null when it says nothing usable (as if the command were absent) */
+        T read(JsonParser json) throws IOException;
+    }
+
+    /** An object of command keys whose values are objects; a key whose value is not an object counts as absent. */
+    private static <T> Map<String, T> readPerCommand(JsonParser json, CommandReader<T> reader) throws IOException {
+        Map<String, T> read = new HashMap<>();
         for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
             String key = json.currentName();
-            if (json.nextToken() != JsonToken.START_OBJECT) {
-                errors.remove(key);
-                json.skipChildren();
-                continue;
-            }
-            String code = null;
-            String description = "";
-            for (JsonToken t = json.nextToken(); t == JsonToken.FIELD_NAME; t = json.nextToken()) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                if ("error".equals(field)) {
-                    code = text(json, value);
-                } else if ("error_description".equals(field)) {
-                    description = text(json, value);
-                } else {
-                    json.skipChildren();
-                }
-            }
-            if (code != null) {
-                errors.put(key, new CommandError(code, description));
+            T value = null;
+            if (json.nextToken() == JsonToken.START_OBJECT) {
+                value = reader.read(json);
             } else {
-                errors.remove(key);
+                json.skipChildren();
+            }
+            // a repeated key counts as its last occurrence, as in a tree
+            if (value == null) {
+                read.remove(key);
+            } else {
+                read.put(key, value);
             }
         }
-        return errors;
+        return read;
+    }
+
+    private static Map<String, CommandError> readErrors(JsonParser json) throws IOException {
+        return readPerCommand(json, BatchReply::readError);
+    }
+
+    /** {@code {"error": ..., "error_description": ...}}; without an {@code error} field it is not an error. */
+    private static CommandError readError(JsonParser json) throws IOException {
+        String code = null;
+        String description = "";
+        for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            if ("error".equals(field)) {
+                code = text(json, value);
+            } else if ("error_description".equals(field)) {
+                description = text(json, value);
+            } else {
+                json.skipChildren();
+            }
+        }
+        return code == null ? null : new CommandError(code, description);
     }
 
     /** A value as text the way a tree's {@code asText()} gives it: "" for null, an object or an array. */
@@ -157,31 +175,26 @@ final class BatchReply {
     }
 
     private static Map<String, TimeFigures> readTimes(JsonParser json) throws IOException {
-        Map<String, TimeFigures> times = new HashMap<>();
+        return readPerCommand(json, BatchReply::readTime);
+    }
+
+    /** A command's {@code time} object: the three figures acted on, each null unless it is a number. */
+    private static TimeFigures readTime(JsonParser json) throws IOException {
+        Double operating = null;
+        Long resetAt = null;
+        Double duration = null;
         for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
-            String key = json.currentName();
-            if (json.nextToken() != JsonToken.START_OBJECT) {
-                times.remove(key);
-                json.skipChildren();
-                continue;
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            boolean number = value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
+            switch (field) {
+                case "operating" -> operating = number ? json.getDoubleValue() : null;
+                case "operating_reset_at" -> resetAt = !number ? null
+                        : value == JsonToken.VALUE_NUMBER_INT ? json.getLongValue() : (long) json.getDoubleValue();
+                case "duration" -> duration = number ? json.getDoubleValue() : null;
+                default -> json.skipChildren();
             }
-            Double operating = null;
-            Long resetAt = null;
-            Double duration = null;
-            for (JsonToken t = json.nextToken(); t == JsonToken.FIELD_NAME; t = json.nextToken()) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                boolean number = value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
-                switch (field) {
-                    case "operating" -> operating = number ? json.getDoubleValue() : null;
-                    case "operating_reset_at" -> resetAt = !number ? null
-                            : value == JsonToken.VALUE_NUMBER_INT ? json.getLongValue() : (long) json.getDoubleValue();
-                    case "duration" -> duration = number ? json.getDoubleValue() : null;
-                    default -> json.skipChildren();
-                }
-            }
-            times.put(key, new TimeFigures(operating, resetAt, duration));
         }
-        return times;
+        return new TimeFigures(operating, resetAt, duration);
     }
 }
