@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,33 +48,7 @@ final class BenchmarkKafka {
         PipelineTopics topics = new PipelineTopics(p + "requests", p + "succeeded", p + "not-found", p + "rejected",
                 p + "invalid", p + "dlq");
         topics.createMissing(admin, PARTITIONS);
-        awaitLeaders(topics.all());
         return topics;
-    }
-
-    /**
-     * Waits until the broker's metadata gives every partition of new topics a leader. A backlog produced before that
-     * gets NOT_LEADER_OR_FOLLOWER for its first batches, and an idempotent producer may then be refused those batches
-     * (OutOfOrderSequenceException) until its delivery timeout, two minutes later.
-     */
-    private void awaitLeaders(List<String> topics) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-                if (described.size() == topics.size() && described.values().stream()
-                        .allMatch(d -> d.partitions().size() == PARTITIONS && d.partitions().stream().allMatch(p -> p.leader() != null))) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                // not known yet: ask again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            PipelineBenchmark.sleep(Duration.ofMillis(50));
-        }
-        throw new IllegalStateException("The topics " + topics + " have no leader after 30 s");
     }
 
     KafkaProducer<byte[], byte[]> producer(boolean throughput) {

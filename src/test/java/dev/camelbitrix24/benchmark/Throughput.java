@@ -57,19 +57,19 @@ final class Throughput {
             // a first backlog each warms it up as 2b's warms the pipeline (their figures are not kept)
             long firstId = naiveCount + warmUp + count + 1;
             int loopWarmUp = warmUp / 3;
-            double[] handCpu = new double[1];
-            handLoop(kafka, sim, firstId, loopWarmUp, true, handCpu);
-            double hand = handLoop(kafka, sim, firstId + loopWarmUp, count, true, handCpu);
-            double[] bareCpu = new double[1];
-            handLoop(kafka, sim, firstId + loopWarmUp + count, loopWarmUp, false, bareCpu);
-            double bare = handLoop(kafka, sim, firstId + 2 * loopWarmUp + count, count, false, bareCpu);
+            handLoop(kafka, sim, firstId, loopWarmUp, true);
+            LoopRun handRun = handLoop(kafka, sim, firstId + loopWarmUp, count, true);
+            handLoop(kafka, sim, firstId + loopWarmUp + count, loopWarmUp, false);
+            LoopRun bareRun = handLoop(kafka, sim, firstId + 2 * loopWarmUp + count, count, false);
+            double hand = handRun.deletesPerSecond();
+            double bare = bareRun.deletesPerSecond();
             double piped = (double) pipeline.get("deletesPerSecond");
             r.put("naiveRoute", Map.of("requests", naiveCount, "deletesPerSecond", PipelineBenchmark.round(naive)));
             r.put("pipeline", pipeline);
             r.put("handWrittenLoop", Map.of("requests", count, "deletesPerSecond", PipelineBenchmark.round(hand),
-                    "cpuMicrosPerRequest", PipelineBenchmark.round(handCpu[0])));
+                    "cpuMicrosPerRequest", PipelineBenchmark.round(handRun.cpuMicrosPerRequest())));
             r.put("bareHandWrittenLoop", Map.of("requests", count, "deletesPerSecond", PipelineBenchmark.round(bare),
-                    "cpuMicrosPerRequest", PipelineBenchmark.round(bareCpu[0])));
+                    "cpuMicrosPerRequest", PipelineBenchmark.round(bareRun.cpuMicrosPerRequest())));
             r.put("pipelineOverNaive", PipelineBenchmark.round(piped / naive));
             r.put("pipelineOverHandLoop", PipelineBenchmark.round(piped / hand));
             r.put("pipelineOverBareHandLoop", PipelineBenchmark.round(piped / bare));
@@ -88,8 +88,9 @@ final class Throughput {
             table.add(new String[] {"2 CPU per request", "2b: pipeline " + pipeline.get("pipelineCpuMicrosPerRequest")
                 + " us + broker and simulator " + pipeline.get("brokerAndSimulatorCpuMicrosPerRequest") + " us ("
                 + pipeline.get("deletesPerBatchCall") + " deletes per batch call); 2c: "
-                + PipelineBenchmark.round(handCpu[0]) + " us in all; 2c': " + PipelineBenchmark.round(bareCpu[0])
-                + " us in all", "user + system time of each JVM during the measured backlog", ""});
+                + PipelineBenchmark.round(handRun.cpuMicrosPerRequest()) + " us in all; 2c': "
+                + PipelineBenchmark.round(bareRun.cpuMicrosPerRequest()) + " us in all",
+                "user + system time of each JVM during the measured backlog", ""});
             table.add(new String[] {"4 pipeline memory during 2b", "heap peak " + pipeline.get("peakHeapMiB") + " MiB, "
                 + "VmHWM " + pipeline.get("vmHwmMiB") + " MiB", "child JVM, -Xmx" + pipeline.get("xmx"), ""});
         }
@@ -129,7 +130,7 @@ final class Throughput {
      * (b): the pipeline as users run it (PipelineApplication), in a child JVM, with its GC log for the peak heap. A
      * fresh JVM spends its first tens of seconds compiling (its rate climbs for about 20 s), while (a) and (c) run in
      * the benchmark's JVM, warm by then; so a first backlog warms the child up (its rate is reported as the cold
-     * figure), and the measured backlog is produced once that one is done.
+     * figure). Both backlogs are on the topic before the child starts.
      */
     private static Map<String, Object> pipelineChild(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int warmUp,
             int count) throws Exception {
@@ -213,8 +214,8 @@ final class Throughput {
      * With {@code contractRecords} it writes the outcome records CONTRACT.md asks for, the pipeline's job; without
      * (c'), a constant value and no headers, which is less than the job but shows what the records themselves cost.
      */
-    private static double handLoop(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count,
-            boolean contractRecords, double[] cpuMicros) throws Exception {
+    private static LoopRun handLoop(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int count,
+            boolean contractRecords) throws Exception {
         PipelineTopics topics = kafka.newTopics(contractRecords ? "hand" : "bare");
         kafka.produceIds(topics.requests(), firstId, count);
         PipelineBenchmark.log("2c hand-written loop" + (contractRecords ? "" : ", bare records") + ": " + count + " requests");
@@ -268,8 +269,8 @@ final class Throughput {
                 done += all.size();
             }
         }
-        cpuMicros[0] = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
-        return rate(kafka.timestamps(topics.succeeded()));
+        double cpuMicros = (BenchmarkMemory.cpuMillis("self") - ownCpu) * 1000.0 / count;
+        return new LoopRun(rate(kafka.timestamps(topics.succeeded())), cpuMicros);
     }
 
     /**
@@ -294,6 +295,10 @@ final class Throughput {
         headers.add("bitrix24.original.offset", BenchmarkKafka.bytes(String.valueOf(consumed.offset())));
         headers.add("bitrix24.original.timestamp", BenchmarkKafka.bytes(String.valueOf(consumed.timestamp())));
         return new ProducerRecord<>(topic, null, consumed.key(), JSON.writeValueAsBytes(value), headers);
+    }
+
+    /** A run of the hand loop: its rate, and the CPU this JVM (loop, broker, simulator) spent per request. */
+    private record LoopRun(double deletesPerSecond, double cpuMicrosPerRequest) {
     }
 
     /** Outcomes per second between the first outcome and the last one. */
