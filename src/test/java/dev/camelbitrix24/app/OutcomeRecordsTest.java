@@ -2,6 +2,8 @@ package dev.camelbitrix24.app;
 
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.Bitrix24Constants;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
@@ -55,15 +57,13 @@ class OutcomeRecordsTest {
     @Test
     void theSucceededValueIsJsonWhateverTheRequestIdHolds() throws Exception {
         String requestId = "q\"uo\\te \u0001\n\u2028 ü 😀 </script>";
-        String request = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                .put("id", 9).put("requestId", requestId).toString();
+        String request = new ObjectMapper().createObjectNode().put("id", 9).put("requestId", requestId).toString();
         Exchange exchange = consumed(request);
         new RequestValidator().validate(exchange);
         exchange.getMessage().setHeader(Bitrix24Constants.ATTEMPTS, 1);
         records.succeeded(exchange);
 
-        com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(exchange.getMessage().getBody(byte[].class));
+        JsonNode value = new ObjectMapper().readTree(exchange.getMessage().getBody(byte[].class));
         assertThat(value.get("requestId").textValue()).isEqualTo(requestId);
         assertThat(value.get("id").longValue()).isEqualTo(9);
         assertThat(value.get("outcome").textValue()).isEqualTo("DELETED");
