@@ -115,6 +115,18 @@ final class BenchmarkKafka {
     /** Every record of a topic now, from the beginning. */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        forEachRecord(topic, all::add);
+        return all;
+    }
+
+    /** The timestamp of every record of a topic now (only the timestamps are kept: a backlog can be a million records). */
+    List<Long> timestamps(String topic) {
+        List<Long> timestamps = new ArrayList<>();
+        forEachRecord(topic, record -> timestamps.add(record.timestamp()));
+        return timestamps;
+    }
+
+    private void forEachRecord(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
@@ -126,14 +138,9 @@ final class BenchmarkKafka {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(action);
             }
         }
-        return all;
-    }
-
-    List<Long> timestamps(String topic) {
-        return readAll(topic).stream().map(ConsumerRecord::timestamp).collect(Collectors.toList());
     }
 
     /** How many records a topic holds (sum of end offsets; the topics are never compacted or trimmed here). */

@@ -33,7 +33,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <li>{@code latency}: limits off, request to outcome at a steady 100 requests per second.</li>
  * </ol>
  * System properties: {@code benchmark.quick=true} (short runs), {@code benchmark.phases} (comma-separated, default
- * all), {@code benchmark.seconds} (measured seconds of each ceiling phase), {@code benchmark.output} (JSON file).
+ * all), {@code benchmark.seconds} (measured seconds of each ceiling phase), {@code benchmark.warmup} and
+ * {@code benchmark.count} (the throughput phase's warm-up and measured backlogs), {@code benchmark.output} (JSON file).
  */
 public final class PipelineBenchmark {
 

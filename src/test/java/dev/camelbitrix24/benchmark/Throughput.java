@@ -47,20 +47,22 @@ final class Throughput {
 
     static Map<String, Object> run(BenchmarkKafka kafka, List<String[]> table) throws Exception {
         int naiveCount = PipelineBenchmark.QUICK ? 1_000 : 2_000;
-        int count = PipelineBenchmark.QUICK ? 10_000 : 50_000;
-        int warmUp = PipelineBenchmark.QUICK ? 10_000 : 30_000;
+        // Under full load on two cores a fresh JVM compiles for about a minute: (b)'s rate climbs through its first
+        // 500,000 or so requests (ratesThroughTheRun in the JSON shows the climb), so each of (b), (c) and (c') drains a
+        // warm-up backlog of this size before the measured one
+        int count = Integer.getInteger("benchmark.count", PipelineBenchmark.QUICK ? 10_000 : 150_000);
+        int warmUp = Integer.getInteger("benchmark.warmup", PipelineBenchmark.QUICK ? 10_000 : 750_000);
         Map<String, Object> r = new LinkedHashMap<>();
-        try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.OFF, naiveCount + 2 * warmUp + 3 * count + 10)) {
+        try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.OFF, naiveCount + 3 * (warmUp + count) + 10)) {
             double naive = naive(kafka, sim, naiveCount);
             Map<String, Object> pipeline = pipelineChild(kafka, sim, naiveCount + 1, warmUp, count);
             // the loops run in this JVM, where the broker and the simulator are warm by now, but their own code is not:
-            // a first backlog each warms it up as 2b's warms the pipeline (their figures are not kept)
+            // a warm-up backlog of the same size as 2b's comes first for each (its figures are not kept)
             long firstId = naiveCount + warmUp + count + 1;
-            int loopWarmUp = warmUp / 3;
-            handLoop(kafka, sim, firstId, loopWarmUp, true);
-            LoopRun handRun = handLoop(kafka, sim, firstId + loopWarmUp, count, true);
-            handLoop(kafka, sim, firstId + loopWarmUp + count, loopWarmUp, false);
-            LoopRun bareRun = handLoop(kafka, sim, firstId + 2 * loopWarmUp + count, count, false);
+            handLoop(kafka, sim, firstId, warmUp, true);
+            LoopRun handRun = handLoop(kafka, sim, firstId + warmUp, count, true);
+            handLoop(kafka, sim, firstId + warmUp + count, warmUp, false);
+            LoopRun bareRun = handLoop(kafka, sim, firstId + 2 * warmUp + count, count, false);
             double hand = handRun.deletesPerSecond();
             double bare = bareRun.deletesPerSecond();
             double piped = (double) pipeline.get("deletesPerSecond");
@@ -76,15 +78,15 @@ final class Throughput {
             table.add(new String[] {"2a naive route (1 call/record)", PipelineBenchmark.round(naive) + " deletes/s",
                 naiveCount + " requests", ""});
             table.add(new String[] {"2b this pipeline", PipelineBenchmark.round(piped) + " deletes/s",
-                count + " requests after " + warmUp + " of warm-up (cold: " + pipeline.get("coldDeletesPerSecond")
-                + "/s); " + PipelineBenchmark.round(piped / naive) + "x naive, "
+                count + " requests after " + warmUp + " of warm-up (those at " + pipeline.get("coldDeletesPerSecond")
+                + "/s; by ninths of the whole run " + pipeline.get("ratesThroughTheRun") + "); " + PipelineBenchmark.round(piped / naive) + "x naive, "
                 + PipelineBenchmark.round(piped / hand) + " of hand loop (c), " + PipelineBenchmark.round(piped / bare)
                 + " of bare loop (c')", ">= 10x (a), >= 0.8 (c)"});
             table.add(new String[] {"2c hand-written loop", PipelineBenchmark.round(hand) + " deletes/s", count
-                + " requests; writes the CONTRACT's outcome records (request key and headers, bitrix24.* headers, JSON value)",
+                + " requests after " + warmUp + " of warm-up; writes the CONTRACT's outcome records (request key and headers, bitrix24.* headers, JSON value)",
                 ""});
             table.add(new String[] {"2c' bare hand-written loop", PipelineBenchmark.round(bare) + " deletes/s", count
-                + " requests; writes a constant value without headers (not the CONTRACT's record)", ""});
+                + " requests after " + warmUp + " of warm-up; writes a constant value without headers (not the CONTRACT's record)", ""});
             table.add(new String[] {"2 CPU per request", "2b: pipeline " + pipeline.get("pipelineCpuMicrosPerRequest")
                 + " us + broker and simulator " + pipeline.get("brokerAndSimulatorCpuMicrosPerRequest") + " us ("
                 + pipeline.get("deletesPerBatchCall") + " deletes per batch call); 2c: "
@@ -128,9 +130,10 @@ final class Throughput {
 
     /**
      * (b): the pipeline as users run it (PipelineApplication), in a child JVM, with its GC log for the peak heap. A
-     * fresh JVM spends its first tens of seconds compiling (its rate climbs for about 20 s), while (a) and (c) run in
-     * the benchmark's JVM, warm by then; so a first backlog warms the child up (its rate is reported as the cold
-     * figure). Both backlogs are on the topic before the child starts.
+     * fresh JVM under full load on two cores compiles for about a minute (its rate climbs through the first 500,000 or
+     * so requests), while (a) and (c) run in the benchmark's JVM; so a first backlog warms the child up (its average
+     * rate and the rate through the whole run are reported beside the measured figure). Both backlogs are on the topic
+     * before the child starts.
      */
     private static Map<String, Object> pipelineChild(BenchmarkKafka kafka, Bitrix24Simulator sim, long firstId, int warmUp,
             int count) throws Exception {
@@ -196,6 +199,13 @@ final class Throughput {
         List<Long> cold = all.subList(0, Math.min(warmUp, all.size()));
         r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(cold.size(), all.size()))));
         r.put("coldDeletesPerSecond", PipelineBenchmark.round(rate(cold)));
+        // how the rate climbs while the JVM compiles, then holds: the outcomes in nine consecutive slices
+        List<Double> slices = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            slices.add(PipelineBenchmark.round(rate(all.subList(i * all.size() / 9, (i + 1) * all.size() / 9))));
+        }
+        r.put("ratesThroughTheRun", slices);
+        PipelineBenchmark.log("2b deletes/s through the run, by ninths of its " + all.size() + " outcomes: " + slices);
         // where the CPU went, per measured request: the pipeline's JVM, and this one (broker, simulator, the outcome
         // counter)
         r.put("pipelineCpuMicrosPerRequest", PipelineBenchmark.round(childCpuMicros));
