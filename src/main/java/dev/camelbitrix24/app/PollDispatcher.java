@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * camel-kafka's batching consumer hands over a poll's records while it handles the next poll, so a record it hands
  * over may already be stale: its partition was taken away by a rebalance, or the consumer was moved back before it
  * (a seek, or a rebalance that reset the position to the committed offset). Such a record will be consumed again
- * where it belongs; it is dropped here without being processed or committed.
+ * where it belongs; it is dropped here without being processed or committed. For the same reason one hand-over can
+ * hold a record twice (queued from one poll, fetched again by the next after a rebalance reset the position behind
+ * it): the second copy is dropped.
  */
 public class PollDispatcher {
 
@@ -133,7 +135,9 @@ public class PollDispatcher {
         Map<TopicPartition, Long> positions = new HashMap<>();
         Consumer<?, ?> consumer = null;
         Set<TopicPartition> assignment = null;
+        Map<TopicPartition, Set<Long>> taken = new HashMap<>();
         int stale = 0;
+        int twice = 0;
         for (Object record : records) {
             Exchange exchange = (Exchange) record;
             KafkaManualCommit manual = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
@@ -159,12 +163,20 @@ public class PollDispatcher {
                 alreadyDoneCount++;
                 continue;
             }
+            if (!taken.computeIfAbsent(partition, p -> new HashSet<>()).add(offset)) {
+                // the same record twice in one hand-over: camel-kafka queued it from a poll, then a rebalance reset the
+                // position behind it and the next poll fetched it again before the queue was handed over
+                twice++;
+                continue;
+            }
             requests.add(new Request(exchange, consumer, partition, offset));
         }
-        if (stale > 0 || alreadyDoneCount > 0) {
+        if (stale > 0 || alreadyDoneCount > 0 || twice > 0) {
             LOG.info("Of {} requests handed over, {} were stale (partition moved, or consumer moved back before them; they "
-                     + "are consumed again where they belong) and {} already had their outcome (fetched again after a "
-                     + "rebalance); neither is processed", records.size(), stale, alreadyDoneCount);
+                     + "are consumed again where they belong), {} already had their outcome (fetched again after a "
+                     + "rebalance) and {} were second copies of a request in the same hand-over (fetched again after a "
+                     + "rebalance, before the first copy was handed over); none of these is processed",
+                    records.size(), stale, alreadyDoneCount, twice);
         }
         if (!alreadyDone.isEmpty()) {
             // they were written but perhaps never committed: commit them now (a poll with requests to process commits
