@@ -9,8 +9,10 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.camel.component.kafka.consumer.support.KafkaRecordProcessor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecordsHandedOverTwiceAreProcessedOnceTest {
 
+    private static final RecordMapping RECORD_MAPPING = new RecordMapping();
     private static PipelineTestEnvironment env;
 
     @BeforeAll
@@ -92,20 +95,30 @@ class RecordsHandedOverTwiceAreProcessedOnceTest {
         }
     }
 
-    /** A record's exchange as camel-kafka's batching consumer builds it (manual commits on). */
+    /**
+     * A record's exchange as camel-kafka's batching consumer builds it: its own record-to-message mapping, and its
+     * manual commit (allowManualCommit=true).
+     */
     private static Exchange recordExchange(CamelContext camel, KafkaConsumer<byte[], byte[]> consumer,
             ConsumerRecord<byte[], byte[]> record) {
-        Exchange exchange = camel.getEndpoint("kafka:" + record.topic()).createExchange();
-        exchange.getMessage().setBody(record.value());
-        exchange.getMessage().setHeader(KafkaConstants.KEY, record.key());
-        exchange.getMessage().setHeader(KafkaConstants.TOPIC, record.topic());
-        exchange.getMessage().setHeader(KafkaConstants.PARTITION, record.partition());
-        exchange.getMessage().setHeader(KafkaConstants.OFFSET, record.offset());
-        exchange.getMessage().setHeader(KafkaConstants.TIMESTAMP, record.timestamp());
-        exchange.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, new DefaultKafkaManualSyncCommit(
+        KafkaEndpoint endpoint = camel.getEndpoint("kafka:" + record.topic(), KafkaEndpoint.class);
+        Exchange exchange = RECORD_MAPPING.toExchange(endpoint, record);
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        exchange.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, new DefaultKafkaManualCommitFactory().newInstance(
                 new KafkaManualCommitFactory.CamelExchangePayload(exchange, consumer, "test", null),
-                new KafkaManualCommitFactory.KafkaRecordPayload(new TopicPartition(record.topic(), record.partition()),
-                        record.offset(), 10_000), null));
+                new KafkaManualCommitFactory.KafkaRecordPayload(partition, record.offset(), 10_000), null));
         return exchange;
+    }
+
+    /** camel-kafka's mapping of a consumed record to a message (body, key, topic, partition, offset, headers...). */
+    private static final class RecordMapping extends KafkaRecordProcessor {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Exchange toExchange(KafkaEndpoint endpoint, ConsumerRecord<byte[], byte[]> record) {
+            Exchange exchange = endpoint.createExchange();
+            ConsumerRecord<Object, Object> any = (ConsumerRecord) record;
+            setupExchangeMessage(exchange.getMessage(), any);
+            propagateHeaders(endpoint.getConfiguration(), any, exchange);
+            return exchange;
+        }
     }
 }
