@@ -19,9 +19,8 @@ import dev.camelbitrix24.simulator.ActivitySpec;
 import dev.camelbitrix24.simulator.FaultSpec;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,17 +38,8 @@ class HealthAndMetricsEndpointsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void metricsHealthAndLogsAfterAMixedRun() throws Exception {

@@ -12,10 +12,9 @@ import java.util.stream.Collectors;
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
@@ -38,17 +37,8 @@ class KilledPipelineLosesNoRequestTest {
     /** Activities after the requested ones, which nobody asks to delete: they must all still be there. */
     private static final int BYSTANDERS = 200;
 
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void everyRequestGetsAnOutcomeAndEveryActivityIsGoneAfterRepeatedKills(@TempDir Path dir) throws Exception {

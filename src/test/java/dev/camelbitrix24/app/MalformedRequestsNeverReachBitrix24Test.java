@@ -21,10 +21,9 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,17 +40,8 @@ class MalformedRequestsNeverReachBitrix24Test {
 
     private static final Pattern REPEAT = Pattern.compile("\\{\\{(.+?)\\*(\\d+)}}");
     private static final int DESCRIPTION_LIMIT = 300;
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     /** One malformed request of the corpus. */
     record BadInput(String name, byte[] value, String expectedPhrase) {

@@ -14,9 +14,8 @@ import dev.camelbitrix24.simulator.ActivitySpec;
 import dev.camelbitrix24.simulator.FaultSpec;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,17 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MixedStreamOutcomesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     /** One request of the stream: its key, value, and where it must end. */
     private record Case(String key, byte[] value, String topic, String outcome) {

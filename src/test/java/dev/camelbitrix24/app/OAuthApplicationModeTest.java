@@ -9,9 +9,8 @@ import java.util.Map;
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import dev.camelbitrix24.simulator.TokenPair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
@@ -25,17 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 class OAuthApplicationModeTest {
 
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void anExpiredAccessTokenIsRefreshedAndTheNewPairIsKept(@TempDir Path dir) throws Exception {

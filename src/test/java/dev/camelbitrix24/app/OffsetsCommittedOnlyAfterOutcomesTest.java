@@ -16,10 +16,9 @@ import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
 import org.slf4j.LoggerFactory;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,17 +32,8 @@ import static org.awaitility.Awaitility.await;
 class OffsetsCommittedOnlyAfterOutcomesTest {
 
     private static final int REQUESTS = 300;
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     /** A committed offset seen at a moment. */
     private record Sample(long at, Map<Integer, Long> committed) {

@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OneRequestPerPollKeepsOrderTest {
 
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void withOneRequestPerPollOutcomesFollowTheOffsets() {

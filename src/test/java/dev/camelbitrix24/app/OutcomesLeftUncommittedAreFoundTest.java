@@ -16,9 +16,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,17 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 class OutcomesLeftUncommittedAreFoundTest {
 
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void requestsWhoseOutcomeIsAlreadyWrittenAreCommittedWithoutASecondCall() throws Exception {

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import static org.awaitility.Awaitility.await;
 
@@ -17,30 +20,53 @@ import static org.awaitility.Awaitility.await;
  * What the pipeline tests share within a class: one real broker, one simulator over HTTP, plain Kafka clients, and
  * fresh topics and consumer groups per test so tests never see each other's records.
  */
-final class PipelineTestEnvironment implements AutoCloseable {
+final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    final EmbeddedKafkaBroker broker;
-    final Bitrix24Simulator simulator;
-    final KafkaTestClient kafka;
+    EmbeddedKafkaBroker broker;
+    Bitrix24Simulator simulator;
+    KafkaTestClient kafka;
 
-    private PipelineTestEnvironment(EmbeddedKafkaBroker broker, Bitrix24Simulator simulator) {
-        this.broker = broker;
-        this.simulator = simulator;
-        this.kafka = new KafkaTestClient(broker.bootstrapServers());
+    private PipelineTestEnvironment() {
     }
 
+    /** Started now; the caller closes it (try-with-resources). */
     static PipelineTestEnvironment start() {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().temporaryDataDir().start();
+        PipelineTestEnvironment env = new PipelineTestEnvironment();
+        env.startParts();
+        return env;
+    }
+
+    /**
+     * One for a whole test class, started before its first test and closed after its last:
+     * {@code @RegisterExtension static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();}
+     */
+    static PipelineTestEnvironment perTestClass() {
+        return new PipelineTestEnvironment();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startParts();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void startParts() {
+        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder().temporaryDataDir().start();
         try {
-            Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).webhookCode("simulator")
+            simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).webhookCode("simulator")
                     .seed(1000).ratePlan(RatePlan.OFF).randomSeed(42L).start();
-            return new PipelineTestEnvironment(broker, simulator);
         } catch (RuntimeException e) {
-            broker.close();
+            startedBroker.close();
             throw e;
         }
+        broker = startedBroker;
+        kafka = new KafkaTestClient(broker.bootstrapServers());
     }
 
     /** Six new topics named after the test, created with the given partitions. */
@@ -97,9 +123,12 @@ final class PipelineTestEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        kafka.close();
-        simulator.close();
-        broker.close();
+        // after a start that failed, nothing was kept
+        if (broker != null) {
+            kafka.close();
+            simulator.close();
+            broker.close();
+        }
     }
 
     /** One outcome record and the topic it landed on. */

@@ -18,9 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,17 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordsHandedOverTwiceAreProcessedOnceTest {
 
     private static final RecordMapping RECORD_MAPPING = new RecordMapping();
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void aRecordHandedOverTwiceInOnePollIsDeletedOnceAndHasOneOutcome() throws Exception {

@@ -7,9 +7,8 @@ import java.util.Map;
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.FaultSpec;
 import dev.camelbitrix24.simulator.SimulatorControl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,17 +20,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplayedDeadLettersSucceedTest {
 
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void deadLettersSucceedOnceTheFaultIsGoneAndAPersistentFailureStopsAtTheLimit() {

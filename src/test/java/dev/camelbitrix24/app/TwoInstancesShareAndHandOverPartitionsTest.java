@@ -11,10 +11,9 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.junit.jupiter.api.AfterAll;
 import org.slf4j.LoggerFactory;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,17 +26,8 @@ import static org.awaitility.Awaitility.await;
 class TwoInstancesShareAndHandOverPartitionsTest {
 
     private static final int PARTITIONS = 4;
-    private static PipelineTestEnvironment env;
-
-    @BeforeAll
-    static void start() {
-        env = PipelineTestEnvironment.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        env.close();
-    }
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
 
     @Test
     void theWorkIsSplitAndAStoppedInstanceHandsItsPartitionsOver() {
