@@ -78,7 +78,7 @@ final class Throughput {
             table.add(new String[] {"2a naive route (1 call/record)", PipelineBenchmark.round(naive) + " deletes/s",
                 naiveCount + " requests", ""});
             table.add(new String[] {"2b this pipeline", PipelineBenchmark.round(piped) + " deletes/s",
-                count + " requests after " + warmUp + " of warm-up (those at " + pipeline.get("coldDeletesPerSecond")
+                count + " requests after " + warmUp + " of warm-up (which ran at " + pipeline.get("warmUpDeletesPerSecond")
                 + "/s; by ninths of the whole run " + pipeline.get("ratesThroughTheRun") + "); " + PipelineBenchmark.round(piped / naive) + "x naive, "
                 + PipelineBenchmark.round(piped / hand) + " of hand loop (c), " + PipelineBenchmark.round(piped / bare)
                 + " of bare loop (c')", ">= 10x (a), >= 0.8 (c)"});
@@ -196,9 +196,9 @@ final class Throughput {
         // measured backlog's first ones overlap: the measured figure is the rate of the last `count` outcomes
         List<Long> all = new ArrayList<>(kafka.timestamps(topics.succeeded()));
         all.sort(null);
-        List<Long> cold = all.subList(0, Math.min(warmUp, all.size()));
-        r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(cold.size(), all.size()))));
-        r.put("coldDeletesPerSecond", PipelineBenchmark.round(rate(cold)));
+        List<Long> warming = all.subList(0, Math.min(warmUp, all.size()));
+        r.put("deletesPerSecond", PipelineBenchmark.round(rate(all.subList(warming.size(), all.size()))));
+        r.put("warmUpDeletesPerSecond", PipelineBenchmark.round(rate(warming)));
         // how the rate climbs while the JVM compiles, then holds: the outcomes in nine consecutive slices
         List<Double> slices = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
