@@ -15,6 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 
+import dev.camelbitrix24.component.Bitrix24Constants;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
+import dev.camelbitrix24.component.Bitrix24RetryLaterException;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -75,6 +78,7 @@ public class PollDispatcher {
     private ProducerTemplate rewriter;
     private long retryInPlaceMillis;
     private WrittenOutcomes writtenOutcomes;
+    private PortalWaitPause pause;
     private final Map<Consumer<?, ?>, ConsumerState> states = Collections.synchronizedMap(new WeakHashMap<>());
 
     public void dispatch(Exchange poll) throws InterruptedException {
@@ -88,13 +92,16 @@ public class PollDispatcher {
         if (requests.isEmpty()) {
             return;
         }
+        long pollStartedAt = System.currentTimeMillis();
         try {
             List<Request> toProcess = withoutWrittenOutcomes(requests);
+            markMayHaveDeleted(toProcess);
             CountDownLatch done = new CountDownLatch(toProcess.size());
             // started from another thread: on this one, Camel's reactive executor would queue them behind this very
             // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
             starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
             done.await();
+            holdForPortal(requests);
             rewriteRefusedOutcomes(camelContext, requests);
         } catch (RuntimeException e) {
             // never let camel-kafka move on past requests whose outcome is unknown: it would commit the next poll
@@ -105,7 +112,61 @@ public class PollDispatcher {
             rewind(requests, new IllegalStateException("interrupted while the requests of a poll ran"));
             throw e;
         }
-        commitAndRewind(requests);
+        commitAndRewind(requests, pollStartedAt);
+    }
+
+    /**
+     * Requests held back earlier whose call may have reached Bitrix24 go out saying so, so that
+     * {@code Activity is not found.} for them is reported as the delete it is.
+     */
+    private void markMayHaveDeleted(List<Request> requests) {
+        Map<TopicPartition, Set<Long>> mayHaveDeleted = state(requests.get(0).consumer).mayHaveDeleted;
+        if (mayHaveDeleted.isEmpty()) {
+            return;
+        }
+        for (Request request : requests) {
+            Set<Long> offsets = mayHaveDeleted.get(request.partition);
+            if (offsets != null && offsets.remove(request.offset)) {
+                request.exchange.getMessage().setHeader(Bitrix24Constants.MAY_HAVE_DELETED, true);
+            }
+        }
+    }
+
+    /**
+     * Requests the component gave back because the portal waits (or the endpoint stopped) have no outcome: they stay
+     * uncommitted, are consumed again, and the consumer pauses until the portal can take them.
+     */
+    private void holdForPortal(List<Request> requests) {
+        Bitrix24PortalWait latest = null;
+        int held = 0;
+        ConsumerState state = null;
+        for (Request request : requests) {
+            Bitrix24RetryLaterException later = request.exchange.getException(Bitrix24RetryLaterException.class);
+            if (later == null) {
+                continue;
+            }
+            request.held = later;
+            held++;
+            if (state == null) {
+                state = state(request.consumer);
+            }
+            if (later.isMayHaveDeleted()) {
+                state.mayHaveDeleted.computeIfAbsent(request.partition, p -> new HashSet<>()).add(request.offset);
+            }
+            Bitrix24PortalWait wait = later.getPortalWait();
+            if (wait != null && (latest == null || wait.until().isAfter(latest.until()))) {
+                latest = wait;
+            }
+        }
+        if (held == 0) {
+            return;
+        }
+        LOG.info("{} of {} request(s) held without an outcome ({}); they are consumed again{}", held, requests.size(),
+                latest == null ? "the endpoint stopped" : latest.reason(), latest == null ? ""
+                        : " when the pause ends: " + PortalWaitPause.describe(latest));
+        if (latest != null && pause != null) {
+            pause.pauseUntil(latest);
+        }
     }
 
     /** After an unexpected failure: nothing of this poll is committed, and every partition goes back to its start. */
@@ -184,7 +245,8 @@ public class PollDispatcher {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition partition : alreadyDone) {
                 if (requests.stream().noneMatch(r -> r.partition.equals(partition))) {
-                    offsets.put(partition, committedAt(doneUpTo.get(partition)));
+                    offsets.put(partition, committedAt(doneUpTo.get(partition), state(consumer).stamp(partition,
+                            System.currentTimeMillis())));
                 }
             }
             commit(consumer, offsets);
@@ -209,6 +271,7 @@ public class PollDispatcher {
         if (generation != state.generation) {
             state.generation = generation;
             state.written.clear();
+            state.writtenSince.clear();
         }
         Map<TopicPartition, Long> firstOffset = new HashMap<>();
         Map<TopicPartition, Long> firstTimestamp = new HashMap<>();
@@ -248,7 +311,12 @@ public class PollDispatcher {
                 found = Map.of();
             }
             for (TopicPartition partition : firstOffset.keySet()) {
-                state.written.put(partition, new HashSet<>(found.getOrDefault(partition, Set.of())));
+                Set<Long> foundHere = found.getOrDefault(partition, Set.of());
+                state.written.put(partition, new HashSet<>(foundHere));
+                if (!foundHere.isEmpty()) {
+                    // a commit made while these are still ahead of it must let a later search find them again
+                    state.writtenSince.put(partition, since);
+                }
             }
         }
         List<Request> toProcess = new ArrayList<>(requests.size());
@@ -318,8 +386,8 @@ public class PollDispatcher {
         }
     }
 
-    private static OffsetAndMetadata committedAt(long offset) {
-        return new OffsetAndMetadata(offset, COMMITTED_AT + System.currentTimeMillis());
+    private static OffsetAndMetadata committedAt(long offset, long stampMillis) {
+        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis);
     }
 
     /**
@@ -376,13 +444,14 @@ public class PollDispatcher {
     }
 
     /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
-    private void commitAndRewind(List<Request> requests) {
+    private void commitAndRewind(List<Request> requests, long pollStartedAt) {
         Map<TopicPartition, TreeMap<Long, Request>> byPartition = new HashMap<>();
         for (Request request : requests) {
             byPartition.computeIfAbsent(request.partition, p -> new TreeMap<>()).put(request.offset, request);
         }
         Consumer<?, ?> consumer = requests.get(0).consumer;
-        Map<TopicPartition, Long> doneUpTo = state(consumer).doneUpTo;
+        ConsumerState state = state(consumer);
+        Map<TopicPartition, Long> doneUpTo = state.doneUpTo;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Map.Entry<TopicPartition, TreeMap<Long, Request>> partition : byPartition.entrySet()) {
             Request lastWritten = null;
@@ -395,12 +464,24 @@ public class PollDispatcher {
                 lastWritten = request;
             }
             if (lastWritten != null) {
-                offsets.put(partition.getKey(), committedAt(lastWritten.offset + 1));
+                // stamped with the poll's start: no outcome of a request behind this commit was written before it
+                offsets.put(partition.getKey(), committedAt(lastWritten.offset + 1, state.stamp(partition.getKey(),
+                        pollStartedAt)));
                 doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
             }
             if (firstUnwritten != null) {
-                LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it are consumed again",
-                        partition.getKey(), firstUnwritten.offset, firstUnwritten.failure().getMessage());
+                // the requests behind it that do have their outcome are counted as done when they come back
+                Set<Long> written = state.written.computeIfAbsent(partition.getKey(), p -> new HashSet<>());
+                partition.getValue().tailMap(firstUnwritten.offset, false).values().stream()
+                        .filter(Request::written).forEach(r -> written.add(r.offset));
+                if (!written.isEmpty()) {
+                    state.writtenSince.putIfAbsent(partition.getKey(), pollStartedAt);
+                }
+                if (firstUnwritten.held == null) {
+                    LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it without an outcome "
+                             + "are consumed again", partition.getKey(), firstUnwritten.offset,
+                            firstUnwritten.failure().getMessage());
+                }
                 // on the consumer's thread, inside its poll loop: the consumer may be used here. Records of this
                 // partition already handed over are now behind the position, so they are dropped as stale
                 consumer.seek(partition.getKey(), firstUnwritten.offset);
@@ -476,6 +557,7 @@ public class PollDispatcher {
                 consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, camelContext.resolvePropertyPlaceholders(
                         kafka.getConfiguration().getBrokers()));
                 writtenOutcomes = new WrittenOutcomes(consumerProperties, outcomeTopics, Duration.ofSeconds(60));
+                pause = camelContext.getRegistry().findSingleByType(PortalWaitPause.class);
                 perRequest = created;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the producer of the per-request route", e);
@@ -494,7 +576,24 @@ public class PollDispatcher {
         final Map<TopicPartition, Long> doneUpTo = new HashMap<>();
         /** Per partition met since the last rebalance: the uncommitted offsets found with an outcome already written. */
         final Map<TopicPartition, Set<Long>> written = new HashMap<>();
+        /** Per partition: held requests whose call may have reached Bitrix24. */
+        final Map<TopicPartition, Set<Long>> mayHaveDeleted = new HashMap<>();
+        /** Per partition with outcomes written past its commit (in {@link #written}): the start of the poll that wrote the first. */
+        final Map<TopicPartition, Long> writtenSince = new HashMap<>();
         int generation = Integer.MIN_VALUE;
+
+        /**
+         * The time a commit of {@code partition} is stamped with: no outcome of a request behind it was written before.
+         * That is the poll's start, or the start of an earlier poll that wrote outcomes past the commit still unused.
+         */
+        long stamp(TopicPartition partition, long pollStartedAt) {
+            Set<Long> pending = written.get(partition);
+            if (pending == null || pending.isEmpty()) {
+                writtenSince.remove(partition);
+                return pollStartedAt;
+            }
+            return Math.min(pollStartedAt, writtenSince.getOrDefault(partition, pollStartedAt));
+        }
     }
 
     /** One request of the poll. */
@@ -505,6 +604,8 @@ public class PollDispatcher {
         final long offset;
         volatile boolean written;
         Throwable lastFailure;
+        /** Set when the component gave it back without an outcome. */
+        Bitrix24RetryLaterException held;
 
         Request(Exchange exchange, Consumer<?, ?> consumer, TopicPartition partition, long offset) {
             this.exchange = exchange;

@@ -32,4 +32,11 @@ public interface Bitrix24CallListener {
      */
     default void onRateLimiterWait(long waitedMillis) {
     }
+
+    /**
+     * The portal waits, for a reason no request causes (see {@link Bitrix24PortalWait}): called when a wait begins and
+     * when its end moves later, not once per call. A consumer can pause until {@code wait.until()}.
+     */
+    default void onPortalWait(Bitrix24PortalWait wait) {
+    }
 }

@@ -140,15 +140,18 @@ public class Bitrix24Configuration implements Cloneable {
                             + "back (as the official JS SDK does).")
     private String ratePlan = "standard";
 
-    @UriParam(label = "producer,advanced", defaultValue = "480000", javaType = "java.time.Duration",
-              description = "The portal's operating-time limit per method over its 10-minute window (480 s on the "
-                            + "cloud). The component reads time.operating from every reply and batch command.")
-    private long operatingTimeLimit = 480_000;
+    @UriParam(label = "producer,advanced", defaultValue = "0", javaType = "java.time.Duration",
+              description = "The portal's operating-time limit per method over its 10-minute window (Bitrix24 "
+                            + "documents 480 s; self-hosted portals default to 420 s; cloud plans vary). 0 (the "
+                            + "default): learned from the portal's first 429 OPERATION_TIME_LIMIT. Either way the "
+                            + "component reads time.operating from every reply and batch command, sends only as many "
+                            + "deletes as the window has room for, and waits for operating_reset_at when it is spent.")
+    private long operatingTimeLimit;
 
-    @UriParam(label = "producer,advanced", defaultValue = "5000", javaType = "java.time.Duration",
-              description = "How close to operatingTimeLimit a method may come before the component pauses it until "
-                            + "the reported operating_reset_at (plus one second), instead of collecting 429s.")
-    private long operatingTimeReserve = 5_000;
+    @UriParam(label = "producer,advanced", defaultValue = "1000", javaType = "java.time.Duration",
+              description = "How much of the operating-time limit is left unspent, for deletes that cost more than the "
+                            + "average.")
+    private long operatingTimeReserve = 1_000;
 
     /** A copy for one endpoint, so that endpoint options never change the component's defaults. */
     public Bitrix24Configuration copy() {

@@ -47,4 +47,18 @@ public final class Bitrix24Constants {
 
     private Bitrix24Constants() {
     }
+
+    @Metadata(label = "producer", description = "In: true when an earlier attempt at this delete may have reached "
+            + "Bitrix24 without its answer arriving (a crash, a timeout, a stop), so that 'Activity is not found.' means "
+            + "deleted (DELETED, confirmedOnRetry true). Out, on failure: whether any attempt of this call may have "
+            + "reached Bitrix24; send it again with this header to keep the outcome true.", javaType = "Boolean")
+    public static final String MAY_HAVE_DELETED = "CamelBitrix24MayHaveDeleted";
+
+    @Metadata(label = "producer", description = "On a Bitrix24RetryLaterException: the earliest moment (epoch "
+            + "milliseconds) at which the call is worth making again.", javaType = "Long")
+    public static final String RETRY_AT = "CamelBitrix24RetryAt";
+
+    @Metadata(label = "producer", description = "On a Bitrix24RetryLaterException caused by the portal: why it waits "
+            + "(OPERATING_TIME_LIMIT, REQUEST_RATE_LIMIT or PORTAL_UNREACHABLE).", javaType = "String")
+    public static final String PORTAL_WAIT = "CamelBitrix24PortalWait";
 }

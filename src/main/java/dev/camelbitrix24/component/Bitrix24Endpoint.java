@@ -92,9 +92,9 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         if (c.getMaxBatchSize() < 1 || c.getMaxBatchSize() > 50) {
             throw new IllegalArgumentException("maxBatchSize must be between 1 and 50 (Bitrix24's batch limit)");
         }
-        if (c.getMaxBatchWait() < 0 || c.getOperatingTimeLimit() <= 0 || c.getOperatingTimeReserve() < 0) {
-            throw new IllegalArgumentException("maxBatchWait and operatingTimeReserve must not be negative, "
-                                               + "operatingTimeLimit must be positive");
+        if (c.getMaxBatchWait() < 0 || c.getOperatingTimeLimit() < 0 || c.getOperatingTimeReserve() < 0) {
+            throw new IllegalArgumentException("maxBatchWait, operatingTimeLimit and operatingTimeReserve must not be "
+                                               + "negative");
         }
         RequestPacer.check(c.getRatePlan());
         if (c.getActivityId() != null && c.getActivityId() <= 0) {

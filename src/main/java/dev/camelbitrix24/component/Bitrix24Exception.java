@@ -16,11 +16,12 @@ public class Bitrix24Exception extends RuntimeCamelException implements HttpResp
     private final String errorDescription;
     private final boolean retriable;
     private final int attempts;
+    private final boolean mayHaveDeleted;
     private int httpStatus;
     private String httpStatusText;
 
     public Bitrix24Exception(Bitrix24ErrorType type, String errorCode, String errorDescription, int httpStatus,
-                             boolean retriable, int attempts, Throwable cause) {
+                             boolean retriable, int attempts, boolean mayHaveDeleted, Throwable cause) {
         super(describe(type, errorCode, errorDescription, httpStatus, attempts), cause);
         this.type = type;
         this.errorCode = errorCode;
@@ -28,6 +29,12 @@ public class Bitrix24Exception extends RuntimeCamelException implements HttpResp
         this.httpStatus = httpStatus;
         this.retriable = retriable;
         this.attempts = attempts;
+        this.mayHaveDeleted = mayHaveDeleted;
+    }
+
+    public Bitrix24Exception(Bitrix24ErrorType type, String errorCode, String errorDescription, int httpStatus,
+                             boolean retriable, int attempts, Throwable cause) {
+        this(type, errorCode, errorDescription, httpStatus, retriable, attempts, false, cause);
     }
 
     public Bitrix24Exception(Bitrix24ErrorType type, String errorCode, String errorDescription, int httpStatus,
@@ -73,6 +80,15 @@ public class Bitrix24Exception extends RuntimeCamelException implements HttpResp
 
     public int getAttempts() {
         return attempts;
+    }
+
+    /**
+     * True when an attempt may have reached Bitrix24 without its answer reaching the component (a timeout after the
+     * request went out, a gateway's 5xx): the activity may be deleted already, so a later {@code Activity is not found.}
+     * for it means deleted. Send the request again with {@link Bitrix24Constants#MAY_HAVE_DELETED} true.
+     */
+    public boolean isMayHaveDeleted() {
+        return mayHaveDeleted;
     }
 
     @Override

@@ -16,7 +16,9 @@ import org.apache.camel.support.DefaultAsyncProducer;
 /**
  * Deletes the activity the exchange names (see {@link ActivityIdResolver}) without blocking the caller's thread.
  * On success the body becomes a Map {@code {id, outcome: "DELETED", attempts, confirmedOnRetry}}; on failure the
- * exchange gets a {@link Bitrix24Exception}. Either way the outcome headers of {@link Bitrix24Constants} are set.
+ * exchange gets a {@link Bitrix24Exception} (a {@link Bitrix24RetryLaterException} when the portal, not the request,
+ * is why). Either way the outcome headers of {@link Bitrix24Constants} are set. A request whose earlier attempt may
+ * have deleted the activity says so in {@link Bitrix24Constants#MAY_HAVE_DELETED}, so that its outcome stays true.
  */
 public class Bitrix24Producer extends DefaultAsyncProducer {
 
@@ -50,7 +52,9 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        client.deleteActivity(id).whenComplete((result, error) -> {
+        boolean mayHaveDeleted = Boolean.TRUE.equals(
+                exchange.getMessage().getHeader(Bitrix24Constants.MAY_HAVE_DELETED, Boolean.class));
+        client.deleteActivity(id, mayHaveDeleted).whenComplete((result, error) -> {
             try {
                 if (error == null) {
                     succeeded(exchange, result);
@@ -78,6 +82,9 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         message.setHeader(Bitrix24Constants.HTTP_STATUS, result.httpStatus());
         message.removeHeader(Bitrix24Constants.ERROR_CODE);
         message.removeHeader(Bitrix24Constants.ERROR_DESCRIPTION);
+        message.removeHeader(Bitrix24Constants.MAY_HAVE_DELETED);
+        message.removeHeader(Bitrix24Constants.RETRY_AT);
+        message.removeHeader(Bitrix24Constants.PORTAL_WAIT);
         TimeFigures time = result.time();
         if (time != null) {
             setIfPresent(message, Bitrix24Constants.TIME_OPERATING, time.operating());
@@ -101,6 +108,11 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         setOrRemove(message, Bitrix24Constants.ERROR_DESCRIPTION, error.getErrorDescription());
         setOrRemove(message, Bitrix24Constants.HTTP_STATUS,
                 error.getHttpResponseCode() > 0 ? error.getHttpResponseCode() : null);
+        message.setHeader(Bitrix24Constants.MAY_HAVE_DELETED, error.isMayHaveDeleted());
+        Bitrix24RetryLaterException later = error instanceof Bitrix24RetryLaterException l ? l : null;
+        setOrRemove(message, Bitrix24Constants.RETRY_AT, later == null ? null : later.getRetryAt().toEpochMilli());
+        setOrRemove(message, Bitrix24Constants.PORTAL_WAIT, later == null || later.getPortalWait() == null ? null
+                : later.getPortalWait().reason().name());
         exchange.setException(error);
     }
 

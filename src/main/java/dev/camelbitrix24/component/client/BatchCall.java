@@ -93,16 +93,19 @@ final class BatchCall {
             member.attempts++;
         }
         LOG.debug("batch of {} deletes: sending", members.size());
+        client.limits.operatingTime().sent(METHOD, members.size());
         try {
             client.http.execute(SimpleRequestBuilder.post(target).setBody(bytes, ContentType.APPLICATION_JSON).build(),
                     WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
         } catch (RuntimeException e) {
             // the client is shutting down with the endpoint
-            failAll(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
+            client.limits.operatingTime().settled(METHOD, members.size());
+            members.forEach(m -> m.abort(client));
         }
     }
 
     private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
+        client.limits.operatingTime().settled(METHOD, members.size());
         int status = response.getCode();
         client.listener.onReply(status);
         if (status >= 300 && status < 400) {
@@ -111,7 +114,7 @@ final class BatchCall {
         }
         BatchReply reply = status == 200 ? BatchReply.read(client.mapper, response.getBodyBytes()) : null;
         if (reply != null) {
-            client.limits.onAccepted();
+            client.limits.onAccepted(System.nanoTime());
             onCommands(reply, status);
             return;
         }
@@ -130,10 +133,17 @@ final class BatchCall {
         }
         if (verdict.type() == Bitrix24ErrorType.RATE_LIMITED) {
             client.limits.onRateLimited(System.nanoTime());
+        } else if (verdict.errorCode() != null) {
+            client.limits.waits().onAnswered(System.nanoTime());
+        }
+        if (verdict.type() == Bitrix24ErrorType.OPERATION_TIME_LIMIT) {
+            client.limits.operatingTime().onRefused(METHOD, client.clock.getAsLong(),
+                    client.configuration.getOperationTimeLimitWait());
         }
         if (verdict.httpStatus() >= 500 && verdict.errorCode() == null) {
             // not Bitrix24's answer: a gateway or a crash lost it, and every command may have run
             members.forEach(m -> m.mayHaveReached = true);
+            client.limits.waits().onUnanswered(client.clock.getAsLong());
         }
         retryAllOrFail(verdict.type(), verdict.errorCode(), verdict.errorDescription(), status, null);
     }
@@ -145,14 +155,14 @@ final class BatchCall {
             String key = key(i);
             TimeFigures time = reply.time(key);
             client.limits.operatingTime().record(METHOD, time);
-            if (time != null && time.operatingResetAt() != null) {
-                // a later 429 of this method waits for this reset (RetryPolicy), as after a plain reply
-                client.lastOperatingResetAt.set(time.operatingResetAt());
-            }
             BatchReply.CommandError error = reply.error(key);
             if (error != null) {
                 int alone = ReplyClassifier.statusWhenAlone(error.code());
                 Bitrix24ErrorType type = ReplyClassifier.typeOf(error.code(), error.description(), alone);
+                if (type == Bitrix24ErrorType.OPERATION_TIME_LIMIT) {
+                    client.limits.operatingTime().onRefused(METHOD, client.clock.getAsLong(),
+                            client.configuration.getOperationTimeLimitWait());
+                }
                 if (type == Bitrix24ErrorType.NOT_FOUND && member.mayHaveReached) {
                     LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed",
                             member.id);
@@ -173,31 +183,30 @@ final class BatchCall {
 
     private void retryOneOrFail(PendingDelete member, Bitrix24ErrorType type, String code, String description, int status) {
         long delay = client.retryPolicy.delayBeforeRetry(type, member.attempts, member.elapsedMillis(),
-                client.clock.getAsLong(), client.lastOperatingResetAt.get());
+                client.clock.getAsLong(), client.limits.operatingTime().resetAt(METHOD));
         if (delay < 0) {
-            member.fail(type, code, description, status, null, client.masker);
+            member.fail(client, type, code, description, status, null, false);
             return;
         }
         LOG.debug("crm.activity.delete id={}: command failed with {} (error \"{}\"), retrying in {} ms", member.id, type,
                 code, delay);
         client.listener.onRetry(type, delay);
-        schedule(() -> batcher.submit(member), delay, () -> member.fail(type, code, description, status, null,
-                client.masker));
+        schedule(() -> batcher.submit(member), delay, () -> member.abort(client));
     }
 
     /** The batch failed as a whole: retried as a whole after one delay, minus the members out of attempts or time. */
     private void retryAllOrFail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
         int attempts = members.stream().mapToInt(m -> m.attempts).max().orElse(0);
         long elapsed = members.stream().mapToLong(PendingDelete::elapsedMillis).max().orElse(0);
-        long delay = client.retryPolicy.delayBeforeRetry(type, attempts, elapsed, client.clock.getAsLong(),
-                client.lastOperatingResetAt.get());
+        Long resetAt = client.limits.operatingTime().resetAt(METHOD);
+        long delay = client.retryPolicy.delayBeforeRetry(type, attempts, elapsed, client.clock.getAsLong(), resetAt);
         List<PendingDelete> again = new ArrayList<>();
         for (PendingDelete member : members) {
             if (delay >= 0 && client.retryPolicy.delayBeforeRetry(type, member.attempts, member.elapsedMillis() + delay,
-                    client.clock.getAsLong(), client.lastOperatingResetAt.get()) >= 0) {
+                    client.clock.getAsLong(), resetAt) >= 0) {
                 again.add(member);
             } else {
-                member.fail(type, code, description, status, cause, client.masker);
+                member.fail(client, type, code, description, status, cause, true);
             }
         }
         if (again.isEmpty()) {
@@ -206,8 +215,7 @@ final class BatchCall {
         LOG.debug("batch of {} deletes failed with {} (HTTP {}, error \"{}\"), retrying {} in {} ms", members.size(), type,
                 status, code, again.size(), delay);
         again.forEach(member -> client.listener.onRetry(type, delay));
-        schedule(() -> batcher.resend(again), delay,
-                () -> again.forEach(m -> m.fail(type, code, description, status, cause, client.masker)));
+        schedule(() -> batcher.resend(again), delay, () -> again.forEach(m -> m.abort(client)));
     }
 
     private void schedule(Runnable retry, long delay, Runnable onRejected) {
@@ -262,6 +270,8 @@ final class BatchCall {
     }
 
     private void onFailure(Exception ex) {
+        client.limits.operatingTime().settled(METHOD, members.size());
+        client.limits.waits().onUnanswered(client.clock.getAsLong());
         if (!failedBeforeSending(ex)) {
             members.forEach(m -> m.mayHaveReached = true);
         }
@@ -275,7 +285,7 @@ final class BatchCall {
     }
 
     private void failAll(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
-        members.forEach(m -> m.fail(type, code, description, status, cause, client.masker));
+        members.forEach(m -> m.fail(client, type, code, description, status, cause, false));
     }
 
     private String describe(Throwable ex) {

@@ -1,23 +1,28 @@
 package dev.camelbitrix24.component.client;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24Configuration;
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
+import dev.camelbitrix24.component.Bitrix24RetryLaterException;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 
 /**
  * Everything the calls of one endpoint share: the HTTP client, the OAuth session (null in webhook mode), the retry
- * policy, the threads that run delayed retries and completions, the latest {@code operating_reset_at} seen, the
- * limits of the portal (shared with the other endpoints calling it) and, when batching is on, the batcher.
+ * policy, the threads that run delayed retries and completions, the limits of the portal (shared with the other
+ * endpoints calling it) and, when batching is on, the batcher. It also decides how a call that ran out of retries
+ * ends: as the request's own failure, or as a portal-wide wait ({@link Bitrix24RetryLaterException}).
  */
 public final class Bitrix24Client {
 
@@ -32,7 +37,6 @@ public final class Bitrix24Client {
     final ScheduledExecutorService scheduler;
     final Executor worker;
     final LongSupplier clock;
-    final AtomicReference<Long> lastOperatingResetAt = new AtomicReference<>();
     final Set<DeleteCall> active = ConcurrentHashMap.newKeySet();
     /** Never null: a listener that ignores everything when none is configured. */
     final Bitrix24CallListener listener;
@@ -73,16 +77,22 @@ public final class Bitrix24Client {
                 configuration.getMaxBatchWait());
     }
 
-    /** Deletes one activity; completes with a {@link DeleteResult} or exceptionally with a {@code Bitrix24Exception}. */
-    public CompletableFuture<DeleteResult> deleteActivity(long id) {
+    /**
+     * Deletes one activity; completes with a {@link DeleteResult} or exceptionally with a {@code Bitrix24Exception}.
+     *
+     * @param mayHaveDeleted an earlier attempt (before a crash, a stop, a portal-wide wait) may have deleted it, so
+     *                       {@code Activity is not found.} means deleted, confirmed on retry
+     */
+    public CompletableFuture<DeleteResult> deleteActivity(long id, boolean mayHaveDeleted) {
         if (batcher != null) {
             PendingDelete delete = new PendingDelete(id);
+            delete.mayHaveReached = mayHaveDeleted;
             pending.add(delete);
             delete.result.whenComplete((done, error) -> pending.remove(delete));
             batcher.submit(delete);
             return delete.result;
         }
-        DeleteCall call = new DeleteCall(this, id);
+        DeleteCall call = new DeleteCall(this, id, mayHaveDeleted);
         active.add(call);
         CompletableFuture<DeleteResult> result = call.start();
         result.whenComplete((done, error) -> active.remove(call));
@@ -107,7 +117,7 @@ public final class Bitrix24Client {
         }
         active.clear();
         for (PendingDelete delete : pending) {
-            delete.abort();
+            delete.abort(this);
         }
         pending.clear();
     }
@@ -115,5 +125,90 @@ public final class Bitrix24Client {
     /** The OAuth session, or null in webhook mode. */
     public OAuthSession session() {
         return session;
+    }
+
+    /** The portal-wide wait in force now (the method's operating time spent, or a portal that answers nothing), or null. */
+    Bitrix24PortalWait portalPause(long nowEpochMillis) {
+        long paused = limits.operatingTime().pauseMillis(METHOD, nowEpochMillis);
+        if (paused > 0) {
+            return operatingTimeWait(nowEpochMillis, nowEpochMillis + paused);
+        }
+        return limits.waits().unreachable(nowEpochMillis);
+    }
+
+    /**
+     * How a call that ran out of retries (or was given up before them) ends. The operating-time window and the
+     * request bucket belong to the portal, so their failures are waits; a server or network failure is one too when
+     * the portal answered no call at all since this one began ({@code wholeCall}: not a command inside a batch reply,
+     * which is an answer). Everything else is the request's own failure.
+     */
+    Bitrix24Exception failure(Bitrix24ErrorType type, String code, String description, int status, int attempts,
+                              boolean mayHaveDeleted, boolean wholeCall, long startNanos, Throwable cause) {
+        String maskedCode = masker.mask(code);
+        String maskedDescription = masker.mask(description);
+        Bitrix24PortalWait wait = portalWaitFor(type, wholeCall, startNanos, maskedDescription);
+        if (wait == null) {
+            return new Bitrix24Exception(type, maskedCode, maskedDescription, status, type.retriable(), attempts,
+                    mayHaveDeleted, cause);
+        }
+        limits.waits().announce(wait, listener);
+        return new Bitrix24RetryLaterException(type, maskedCode, maskedDescription, status, attempts, mayHaveDeleted, wait,
+                wait.until(), cause);
+    }
+
+    /** A call not sent because the portal waits past the call's retry budget. */
+    Bitrix24Exception waiting(Bitrix24PortalWait wait, int attempts, boolean mayHaveDeleted) {
+        limits.waits().announce(wait, listener);
+        Bitrix24ErrorType type = switch (wait.reason()) {
+            case OPERATING_TIME_LIMIT -> Bitrix24ErrorType.OPERATION_TIME_LIMIT;
+            case REQUEST_RATE_LIMIT -> Bitrix24ErrorType.RATE_LIMITED;
+            case PORTAL_UNREACHABLE -> Bitrix24ErrorType.TRANSPORT_ERROR;
+        };
+        return new Bitrix24RetryLaterException(type, null, "Not sent: " + wait.description(), 0, attempts,
+                mayHaveDeleted, wait, wait.until(), null);
+    }
+
+    /** A call ended because the endpoint stopped: not the request's failure, to be made again. */
+    Bitrix24Exception stopped(int attempts, boolean mayHaveDeleted) {
+        return new Bitrix24RetryLaterException(Bitrix24ErrorType.TRANSPORT_ERROR, null,
+                "The endpoint stopped before the call completed", 0, attempts, mayHaveDeleted, null,
+                Instant.ofEpochMilli(clock.getAsLong()), null);
+    }
+
+    private Bitrix24PortalWait portalWaitFor(Bitrix24ErrorType type, boolean wholeCall, long startNanos,
+                                             String description) {
+        long now = clock.getAsLong();
+        switch (type) {
+            case OPERATION_TIME_LIMIT: {
+                long paused = limits.operatingTime().pauseMillis(METHOD, now);
+                Long resetAt = limits.operatingTime().resetAt(METHOD);
+                long until = paused > 0 ? now + paused
+                        : resetAt != null && resetAt * 1000 + 1000 > now ? resetAt * 1000 + 1000
+                        : now + configuration.getOperationTimeLimitWait();
+                return operatingTimeWait(now, until);
+            }
+            case RATE_LIMITED:
+                return new Bitrix24PortalWait(Bitrix24PortalWait.Reason.REQUEST_RATE_LIMIT,
+                        Instant.ofEpochMilli(now + configuration.getRateLimitWait()), Instant.ofEpochMilli(now),
+                        "The portal's request bucket stayed full (503 QUERY_LIMIT_EXCEEDED) through every attempt");
+            case SERVER_ERROR, TRANSPORT_ERROR:
+                if (wholeCall && !limits.waits().answeredSince(startNanos)) {
+                    return limits.waits().markUnreachable(now, now + configuration.getMaxBackoff(),
+                            "No call was answered since " + Instant.ofEpochMilli(now) + " (last: " + description + ")");
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private Bitrix24PortalWait operatingTimeWait(long now, long until) {
+        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(METHOD);
+        String used = Double.isNaN(s.operatingSeconds()) ? "" : String.format(java.util.Locale.ROOT, " (%.1f s used%s)",
+                s.operatingSeconds(), Double.isNaN(s.limitSeconds()) ? "" : String.format(java.util.Locale.ROOT,
+                        " of %.1f s", s.limitSeconds()));
+        return new Bitrix24PortalWait(Bitrix24PortalWait.Reason.OPERATING_TIME_LIMIT, Instant.ofEpochMilli(until),
+                Instant.ofEpochMilli(now), "The operating-time window of " + METHOD + " is spent" + used + " until "
+                                           + Instant.ofEpochMilli(until));
     }
 }

@@ -9,13 +9,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
  * Coalesces the deletes of concurrent exchanges into {@code batch} calls: a batch leaves when it holds
  * {@code maxBatchSize} deletes, or when its oldest delete has waited {@code maxBatchWait}, and only when the portal's
- * pacer and the operating-time guard let a request go, so that while it waits for them it keeps filling. Batches that
- * are retried as a whole go first.
+ * pacer and the operating-time guard let a request go, so that while it waits for them it keeps filling; it holds as
+ * many deletes as the method's operating-time budget has room for. Batches that are retried as a whole go first.
  */
 final class DeleteBatcher {
 
@@ -64,23 +64,24 @@ final class DeleteBatcher {
                 scheduleNextFlush(now);
                 return;
             }
-            long paused = client.limits.operatingTime().pauseMillis(BatchCall.METHOD, client.clock.getAsLong());
-            if (paused > 0) {
-                giveUpPastBudget(paused);
-                if (pending.isEmpty() && retries.isEmpty()) {
-                    return;
+            long wall = client.clock.getAsLong();
+            Bitrix24PortalWait wait = client.portalPause(wall);
+            if (wait != null) {
+                long paused = Math.max(1, wait.until().toEpochMilli() - wall);
+                giveUpPastBudget(paused, wait);
+                if (!pending.isEmpty() || !retries.isEmpty()) {
+                    // the deletes still within their budget wait here, and the batch keeps filling meanwhile
+                    schedule(paused, now);
                 }
-            }
-            long wait = paused > 0 ? paused : client.limits.reserveRequest(now);
-            if (wait > 0) {
-                if (paused == 0) {
-                    pacerWait.held(now);
-                }
-                // the batch keeps filling meanwhile
-                schedule(wait, now);
                 return;
             }
-            batch = retries.isEmpty() ? take() : retries.pollFirst();
+            long pacer = client.limits.reserveRequest(now);
+            if (pacer > 0) {
+                pacerWait.held(now);
+                schedule(pacer, now);
+                return;
+            }
+            batch = retries.isEmpty() ? take(wall) : retries.pollFirst();
             scheduleNextFlush(now);
             if (!batch.isEmpty()) {
                 pacerWait.sending(client.limits, client.listener);
@@ -93,21 +94,23 @@ final class DeleteBatcher {
         new BatchCall(client, this, batch, batchUrl).send();
     }
 
-    /** Ends, as after a 429 whose reset is too far, the deletes the method's pause would keep past their budget. */
-    private void giveUpPastBudget(long pausedMillis) {
+    /**
+     * Ends, unsent, the deletes the portal's wait would keep past their retry budget: not their failure, the portal's
+     * (a consumer can hold them until the wait ends). The others wait here.
+     */
+    private void giveUpPastBudget(long pausedMillis, Bitrix24PortalWait wait) {
         long budget = client.configuration.getRetryBudget();
         pending.removeIf(d -> {
             boolean giveUp = d.elapsedMillis() + pausedMillis > budget;
             if (giveUp) {
-                d.fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, 0, null, client.masker);
+                d.waitFor(client, wait);
             }
             return giveUp;
         });
         retries.removeIf(batch -> {
             boolean giveUp = batch.stream().anyMatch(d -> d.elapsedMillis() + pausedMillis > budget);
             if (giveUp) {
-                batch.forEach(d -> d.fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, 0,
-                        null, client.masker));
+                batch.forEach(d -> d.waitFor(client, wait));
             }
             return giveUp;
         });
@@ -117,9 +120,12 @@ final class DeleteBatcher {
         return pending.size() >= maxBatchSize || (!pending.isEmpty() && now - pending.peekFirst().queuedNanos >= maxBatchWaitNanos);
     }
 
-    private List<PendingDelete> take() {
-        List<PendingDelete> batch = new ArrayList<>(Math.min(maxBatchSize, pending.size()));
-        while (batch.size() < maxBatchSize && !pending.isEmpty()) {
+    /** The next batch: as many queued deletes as fit in one call and in the method's operating-time budget. */
+    private List<PendingDelete> take(long nowEpochMillis) {
+        int size = client.limits.operatingTime().fits(BatchCall.METHOD, Math.min(maxBatchSize, pending.size()),
+                nowEpochMillis);
+        List<PendingDelete> batch = new ArrayList<>(size);
+        while (batch.size() < size && !pending.isEmpty()) {
             PendingDelete next = pending.pollFirst();
             // an exchange ended meanwhile (the endpoint stopped) has nothing left to send
             if (!next.result.isDone()) {

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
@@ -53,15 +54,16 @@ final class DeleteCall {
     private volatile int attempts;
     private int redirects;
     private boolean refreshed;
-    private boolean mayHaveReached;
+    private volatile boolean mayHaveReached;
     private int lastStatus;
     private TimeFigures lastTime;
     private final PacerWait pacerWait = new PacerWait();
 
-    DeleteCall(Bitrix24Client client, long id) {
+    DeleteCall(Bitrix24Client client, long id, boolean mayHaveDeleted) {
         this.client = client;
         this.id = id;
         this.target = client.methodUrl;
+        this.mayHaveReached = mayHaveDeleted;
     }
 
     CompletableFuture<DeleteResult> start() {
@@ -70,11 +72,13 @@ final class DeleteCall {
     }
 
     private void send() {
-        long paused = client.limits.operatingTime().pauseMillis(Bitrix24Client.METHOD, client.clock.getAsLong());
+        long now = client.clock.getAsLong();
+        Bitrix24PortalWait portalWait = client.portalPause(now);
+        long paused = portalWait == null ? 0 : Math.max(1, portalWait.until().toEpochMilli() - now);
         if (paused > 0 && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + paused
                           > client.configuration.getRetryBudget()) {
-            // the method stays paused past this call's budget: give up now, as after a 429 whose reset is that far
-            fail(Bitrix24ErrorType.OPERATION_TIME_LIMIT, null, OperatingTimeGuard.PAUSED, lastStatus, null);
+            // the portal waits past this call's budget: not this request's failure, the portal's
+            result.completeExceptionally(client.waiting(portalWait, attempts, mayHaveReached));
             return;
         }
         long wait = paused > 0 ? paused : client.limits.reserveRequest(System.nanoTime());
@@ -86,7 +90,7 @@ final class DeleteCall {
             try {
                 client.scheduler.schedule(this::send, wait, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, "The endpoint stopped before the call was sent", 0, null);
+                abort();
             }
             return;
         }
@@ -103,12 +107,14 @@ final class DeleteCall {
         attempts++;
         pacerWait.sending(client.limits, client.listener);
         LOG.debug("crm.activity.delete id={}: attempt {}", id, attempts);
+        client.limits.operatingTime().sent(Bitrix24Client.METHOD, 1);
         try {
             client.http.execute(request,
                     WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
         } catch (RuntimeException e) {
             // the client is shutting down with the endpoint
-            fail(Bitrix24ErrorType.TRANSPORT_ERROR, null, describe(e), 0, e);
+            client.limits.operatingTime().settled(Bitrix24Client.METHOD, 1);
+            abort();
         }
     }
 
@@ -121,6 +127,7 @@ final class DeleteCall {
     }
 
     private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
+        client.limits.operatingTime().settled(Bitrix24Client.METHOD, 1);
         int status = response.getCode();
         lastStatus = status;
         client.listener.onReply(status);
@@ -134,14 +141,17 @@ final class DeleteCall {
         if (verdict.type() == Bitrix24ErrorType.RATE_LIMITED) {
             client.limits.onRateLimited(System.nanoTime());
         } else if (verdict.errorCode() != null || verdict.success()) {
-            client.limits.onAccepted();
+            client.limits.onAccepted(System.nanoTime());
+        } else {
+            client.limits.waits().onUnanswered(client.clock.getAsLong());
+        }
+        if (verdict.type() == Bitrix24ErrorType.OPERATION_TIME_LIMIT) {
+            client.limits.operatingTime().onRefused(Bitrix24Client.METHOD, client.clock.getAsLong(),
+                    client.configuration.getOperationTimeLimitWait());
         }
         client.limits.operatingTime().record(Bitrix24Client.METHOD, verdict.time());
         if (verdict.time() != null) {
             lastTime = verdict.time();
-            if (verdict.time().operatingResetAt() != null) {
-                client.lastOperatingResetAt.set(verdict.time().operatingResetAt());
-            }
         }
         if (verdict.success()) {
             succeed(false);
@@ -217,6 +227,8 @@ final class DeleteCall {
     }
 
     private void onFailure(Exception ex) {
+        client.limits.operatingTime().settled(Bitrix24Client.METHOD, 1);
+        client.limits.waits().onUnanswered(client.clock.getAsLong());
         if (isUntrustedCertificate(ex)) {
             // a trust problem does not heal within the retry budget: fail now, nothing was sent
             LOG.debug("crm.activity.delete id={}: the portal's TLS certificate is not trusted", id);
@@ -250,7 +262,7 @@ final class DeleteCall {
     private void retryOrFail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         long delay = client.retryPolicy.delayBeforeRetry(type, attempts, elapsed, client.clock.getAsLong(),
-                client.lastOperatingResetAt.get());
+                client.limits.operatingTime().resetAt(Bitrix24Client.METHOD));
         if (delay < 0) {
             fail(type, code, description, status, cause);
             return;
@@ -262,14 +274,13 @@ final class DeleteCall {
             client.scheduler.schedule(this::send, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the endpoint is stopping
-            fail(type, code, description, status, cause);
+            abort();
         }
     }
 
     /** Ends the call as the endpoint stops; a call that already ended is left as it is. */
     void abort() {
-        result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
-                "The endpoint stopped before the call completed", 0, true, attempts, null));
+        result.completeExceptionally(client.stopped(attempts, mayHaveReached));
     }
 
     private void succeed(boolean confirmedOnRetry) {
@@ -278,8 +289,9 @@ final class DeleteCall {
 
     private void fail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
         LOG.debug("crm.activity.delete id={}: {} after {} attempt(s)", id, type, attempts);
-        result.completeExceptionally(new Bitrix24Exception(type, client.masker.mask(code), client.masker.mask(description),
-                status, type.retriable(), attempts, cause));
+        // a whole call, never a command inside a batch: unanswered failures may be the portal's
+        result.completeExceptionally(client.failure(type, code, description, status, attempts, mayHaveReached, true,
+                startNanos, cause));
     }
 
     private String describe(Throwable ex) {

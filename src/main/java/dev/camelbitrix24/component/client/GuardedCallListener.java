@@ -2,6 +2,7 @@ package dev.camelbitrix24.component.client;
 
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,15 @@ final class GuardedCallListener implements Bitrix24CallListener {
     public void onRateLimiterWait(long waitedMillis) {
         try {
             delegate.onRateLimiterWait(waitedMillis);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void onPortalWait(Bitrix24PortalWait wait) {
+        try {
+            delegate.onPortalWait(wait);
         } catch (RuntimeException e) {
             failed(e);
         }

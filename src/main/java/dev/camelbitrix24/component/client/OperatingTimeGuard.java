@@ -5,31 +5,42 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bitrix24's operating-time limit, seen from the client (PROTOCOL §4.2): remembers, per method, the latest
- * {@code time.operating} and {@code operating_reset_at} (from plain replies and from each command's
- * {@code result_time} in a batch) and pauses the method once it is within {@code reserve} of the limit, until the
- * oldest window bucket has expired, instead of collecting 429 OPERATION_TIME_LIMIT.
+ * Bitrix24's operating-time limit, seen from the client (PROTOCOL §4.2), per method: spends the window's budget and
+ * stops just short of it, instead of collecting {@code 429 OPERATION_TIME_LIMIT}.
+ * <ul>
+ * <li><b>What is used</b>: the latest {@code time.operating} and {@code operating_reset_at} of every reply and batch
+ * command, plus an estimate for the deletes in flight (the average time a delete is charged, calls under 0.1 s
+ * counting nothing, as on the server).</li>
+ * <li><b>The limit</b>: the configured one, or, when none is configured (or the portal refuses below it), learned at
+ * the first 429: the highest {@code operating} any call was let through with (its own {@code operating} less its
+ * {@code duration}). The portal let that much through and refused more, so the limit lies between; the lower bound
+ * is kept, and raised by later replies that prove more was let through.</li>
+ * <li><b>Pacing</b>: a call goes out with as many deletes as the rest of the budget holds; when none fits, the method
+ * waits until {@code operating_reset_at} (plus one second: it is rounded to the second), when the window's oldest
+ * minute expires. The figures are then out of date, so one delete goes first to fetch new ones.</li>
+ * </ul>
+ * Shared by every endpoint calling one portal; thread-safe.
  */
 public final class OperatingTimeGuard {
 
-    /** The description of a call given up because its method stays paused past the call's retry budget. */
-    public static final String PAUSED = "Not sent: the method's operating time is near the portal's limit until after "
-                                        + "the retry budget";
+    /** Bitrix24 does not count calls that take less than this (seconds). */
+    private static final double NOT_COUNTED_BELOW = 0.1;
+    /** How much a new observation moves the estimate of a delete's cost. */
+    private static final double COST_WEIGHT = 0.1;
+    /** How often a method waiting for its first figures after a reset looks again (ms). */
+    private static final long PROBE_POLL_MILLIS = 20;
 
-    private final double limitSeconds;
-    private final double reserveSeconds;
-    private final Map<String, Figures> byMethod = new ConcurrentHashMap<>();
-
-    private record Figures(double operating, long resetAtEpochSeconds) {
-    }
+    private final double configuredLimit;
+    private final double reserve;
+    private final Map<String, Budget> byMethod = new ConcurrentHashMap<>();
 
     /**
-     * @param limitMillis   the portal's limit per method and window (480 s on the cloud)
-     * @param reserveMillis how close to the limit the method is paused (the JS SDK keeps 5 s)
+     * @param limitMillis   the portal's limit per method and window; 0 to learn it from the portal's first 429
+     * @param reserveMillis how much of the budget is left unspent, for deletes that cost more than the average
      */
     public OperatingTimeGuard(long limitMillis, long reserveMillis) {
-        this.limitSeconds = limitMillis / 1000.0;
-        this.reserveSeconds = reserveMillis / 1000.0;
+        this.configuredLimit = limitMillis > 0 ? limitMillis / 1000.0 : Double.NaN;
+        this.reserve = reserveMillis / 1000.0;
     }
 
     /** Records the figures of one reply or one batch command of {@code method}; a reply without them changes nothing. */
@@ -37,30 +48,173 @@ public final class OperatingTimeGuard {
         if (time == null || time.operating() == null || time.operatingResetAt() == null) {
             return;
         }
-        // replies may come back out of order: a later reset time is a later window, so it wins
-        byMethod.merge(key(method), new Figures(time.operating(), time.operatingResetAt()),
-                (old, now) -> now.resetAtEpochSeconds >= old.resetAtEpochSeconds ? now : old);
+        budget(method).record(time);
     }
 
     /**
-     * How many milliseconds {@code method} must wait before its next call, 0 when it may go now. Once the reset time
-     * has passed the pause ends: the next reply brings fresh figures.
+     * A {@code 429 OPERATION_TIME_LIMIT}: the method is blocked until the window's oldest minute expires. Learns the
+     * limit when none was known (or when the portal's is lower than the configured one).
      */
-    public long pauseMillis(String method, long nowEpochMillis) {
-        Figures f = byMethod.get(key(method));
-        if (f == null || f.operating < limitSeconds - reserveSeconds) {
-            return 0;
-        }
-        // one second past the reset, as the JS SDK does: operating_reset_at is rounded to the second
-        long until = f.resetAtEpochSeconds * 1000 + 1000;
-        if (until <= nowEpochMillis) {
-            byMethod.remove(key(method), f);
-            return 0;
-        }
-        return until - nowEpochMillis;
+    public void onRefused(String method, long nowEpochMillis, long fallbackWaitMillis) {
+        budget(method).onRefused(nowEpochMillis, fallbackWaitMillis);
     }
 
-    private static String key(String method) {
-        return method.toLowerCase(Locale.ROOT);
+    /**
+     * How many milliseconds {@code method} must wait before its next call, 0 when at least one delete may go now.
+     */
+    public long pauseMillis(String method, long nowEpochMillis) {
+        return budget(method).pauseMillis(nowEpochMillis);
+    }
+
+    /** How many of {@code wanted} deletes of {@code method} the budget holds now (0 when the method must wait). */
+    public int fits(String method, int wanted, long nowEpochMillis) {
+        return budget(method).fits(wanted, nowEpochMillis);
+    }
+
+    /** A call with {@code count} deletes of {@code method} goes out: they are in flight until {@link #settled}. */
+    public void sent(String method, int count) {
+        budget(method).sent(count);
+    }
+
+    /** A call with {@code count} deletes sent with {@link #sent} was answered, or failed: no longer in flight. */
+    public void settled(String method, int count) {
+        budget(method).settled(count);
+    }
+
+    /** When the method's window next frees time ({@code operating_reset_at}, unix seconds), or null when unknown. */
+    public Long resetAt(String method) {
+        return budget(method).resetAt();
+    }
+
+    /** What the guard knows of {@code method} now, for health details and metrics. */
+    public Snapshot snapshot(String method) {
+        return budget(method).snapshot();
+    }
+
+    /**
+     * @param limitSeconds     the limit in force (NaN until learned)
+     * @param operatingSeconds the latest {@code time.operating} (NaN before the first reply)
+     * @param blockedUntil     epoch millis until which the method waits, 0 when it does not
+     */
+    public record Snapshot(double limitSeconds, double operatingSeconds, long blockedUntil, boolean learned) {
+    }
+
+    private Budget budget(String method) {
+        return byMethod.computeIfAbsent(method.toLowerCase(Locale.ROOT), k -> new Budget());
+    }
+
+    /** One method's figures. */
+    private final class Budget {
+        private double limit = configuredLimit;
+        private boolean learned;
+        private double operating = Double.NaN;
+        private long resetAtSeconds;
+        /** The highest sum a call was let through with: a lower bound of the limit. */
+        private double provenAllowed = Double.NaN;
+        private double cost = Double.NaN;
+        private int inFlight;
+        private long blockedUntil;
+        private boolean blockedByGuess;
+
+        synchronized void record(TimeFigures time) {
+            double charged = time.duration() != null && time.duration() >= NOT_COUNTED_BELOW ? time.duration() : 0;
+            cost = Double.isNaN(cost) ? charged : cost + COST_WEIGHT * (charged - cost);
+            double before = time.operating() - charged;
+            if (before >= 0 && !(before <= provenAllowed)) {
+                provenAllowed = before;
+                if (learned && provenAllowed > limit) {
+                    // replies of calls made together come back in any order: a 429 may arrive before the replies
+                    // that prove the portal let more through
+                    limit = provenAllowed;
+                }
+            }
+            // replies come back out of order: a later reset time is a later state of the window, so it wins
+            if (time.operatingResetAt() > resetAtSeconds) {
+                resetAtSeconds = time.operatingResetAt();
+                operating = time.operating();
+                if (blockedByGuess && blockedUntil > resetAtSeconds * 1000 + 1000) {
+                    // a 429 came before any figure said when the window frees time; now one has
+                    blockedUntil = resetAtSeconds * 1000 + 1000;
+                }
+                blockedByGuess = false;
+            } else if (time.operatingResetAt() == resetAtSeconds && !(time.operating() <= operating)) {
+                operating = time.operating();
+            }
+        }
+
+        synchronized void onRefused(long now, long fallbackWaitMillis) {
+            if (!learned && !Double.isNaN(provenAllowed) && !(limit <= provenAllowed)) {
+                limit = provenAllowed;
+                learned = true;
+            }
+            boolean known = resetAtSeconds * 1000 + 1000 > now;
+            long until = known ? resetAtSeconds * 1000 + 1000 : now + fallbackWaitMillis;
+            if (until > blockedUntil) {
+                blockedUntil = until;
+                blockedByGuess = !known;
+            }
+        }
+
+        synchronized long pauseMillis(long now) {
+            if (blockedUntil > now) {
+                return blockedUntil - now;
+            }
+            if (!paced()) {
+                return 0;
+            }
+            if (stale(now)) {
+                // one delete fetches the figures after the reset; the rest wait for them
+                return inFlight > 0 ? PROBE_POLL_MILLIS : 0;
+            }
+            if (room() < cost) {
+                // nothing more fits until the oldest minute of the window expires
+                blockedUntil = resetAtSeconds * 1000 + 1000;
+                return blockedUntil - now;
+            }
+            return 0;
+        }
+
+        synchronized int fits(int wanted, long now) {
+            if (pauseMillis(now) > 0) {
+                return 0;
+            }
+            if (!paced()) {
+                return wanted;
+            }
+            if (stale(now)) {
+                return Math.min(wanted, 1);
+            }
+            return (int) Math.max(0, Math.min(wanted, Math.floor(room() / cost)));
+        }
+
+        synchronized void sent(int count) {
+            inFlight += count;
+        }
+
+        synchronized void settled(int count) {
+            inFlight = Math.max(0, inFlight - count);
+        }
+
+        synchronized Long resetAt() {
+            return resetAtSeconds == 0 ? null : resetAtSeconds;
+        }
+
+        synchronized Snapshot snapshot() {
+            return new Snapshot(limit, operating, blockedUntil, learned);
+        }
+
+        /** Pacing needs a limit, a figure to start from and deletes that cost something. */
+        private boolean paced() {
+            return !Double.isNaN(limit) && !Double.isNaN(operating) && cost > 0;
+        }
+
+        /** The window's oldest minute has expired since the latest figures: they overstate what is used. */
+        private boolean stale(long now) {
+            return resetAtSeconds * 1000 <= now;
+        }
+
+        private double room() {
+            return limit - reserve - operating - inFlight * cost;
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelbitrix24.component.Bitrix24ErrorType;
-import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
  * One exchange's delete while it travels in batches: its own attempt count, its own lost-reply state and its own
@@ -37,13 +37,20 @@ final class PendingDelete {
         result.complete(new DeleteResult(id, attempts, confirmedOnRetry, status, time));
     }
 
-    void fail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause, SecretMasker masker) {
-        result.completeExceptionally(new Bitrix24Exception(type, masker.mask(code), masker.mask(description), status,
-                type.retriable(), attempts, cause));
+    /** Ends it with the failure the client makes of this (a portal-wide wait or the request's own). */
+    void fail(Bitrix24Client client, Bitrix24ErrorType type, String code, String description, int status, Throwable cause,
+              boolean wholeCall) {
+        result.completeExceptionally(client.failure(type, code, description, status, attempts, mayHaveReached, wholeCall,
+                startNanos, cause));
     }
 
-    void abort() {
-        result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
-                "The endpoint stopped before the call completed", 0, true, attempts, null));
+    /** Ends it unsent because the portal waits past its retry budget. */
+    void waitFor(Bitrix24Client client, Bitrix24PortalWait wait) {
+        result.completeExceptionally(client.waiting(wait, attempts, mayHaveReached));
+    }
+
+    /** Ends it as the endpoint stops; one that already ended is left as it is. */
+    void abort(Bitrix24Client client) {
+        result.completeExceptionally(client.stopped(attempts, mayHaveReached));
     }
 }

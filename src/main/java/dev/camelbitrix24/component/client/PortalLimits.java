@@ -2,22 +2,26 @@ package dev.camelbitrix24.component.client;
 
 /**
  * What every endpoint calling one portal must share, because Bitrix24 counts their calls together: the request
- * pacer (null when pacing is off) and the operating-time guard.
+ * pacer (null when pacing is off), the operating-time guard, and whether the portal answers at all.
  */
-public record PortalLimits(RequestPacer pacer, OperatingTimeGuard operatingTime) {
+public record PortalLimits(RequestPacer pacer, OperatingTimeGuard operatingTime, PortalWaits waits) {
 
     /** Milliseconds before a request may go out, taking one from the pacer when it is 0. */
     public long reserveRequest(long nowNanos) {
         return pacer == null ? 0 : pacer.reserve(nowNanos);
     }
 
+    /** A 503 QUERY_LIMIT_EXCEEDED: the portal answered, and its bucket is full. */
     public void onRateLimited(long nowNanos) {
+        waits.onAnswered(nowNanos);
         if (pacer != null) {
             pacer.onRateLimited(nowNanos);
         }
     }
 
-    public void onAccepted() {
+    /** The portal answered a request without refusing it for the bucket. */
+    public void onAccepted(long nowNanos) {
+        waits.onAnswered(nowNanos);
         if (pacer != null) {
             pacer.onAccepted();
         }

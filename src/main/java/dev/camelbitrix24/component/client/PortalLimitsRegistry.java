@@ -15,6 +15,6 @@ public final class PortalLimitsRegistry {
     public PortalLimits forPortal(URI methodUrl, String ratePlan, long operatingTimeLimit, long operatingTimeReserve) {
         return byPortal.computeIfAbsent(Bitrix24Urls.origin(methodUrl),
                 k -> new PortalLimits(RequestPacer.forPlan(ratePlan, System.nanoTime()),
-                        new OperatingTimeGuard(operatingTimeLimit, operatingTimeReserve)));
+                        new OperatingTimeGuard(operatingTimeLimit, operatingTimeReserve), new PortalWaits()));
     }
 }

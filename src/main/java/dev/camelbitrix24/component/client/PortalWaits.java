@@ -1,0 +1,67 @@
+package dev.camelbitrix24.component.client;
+
+import java.time.Instant;
+
+import dev.camelbitrix24.component.Bitrix24CallListener;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
+
+/**
+ * Whether a portal answers at all, and the portal-wide wait last announced to listeners. A call failure counts against
+ * the portal, not the request, only when nothing the portal sent since the call began was an answer: while other
+ * calls are answered, the failure is the call's own. Shared by every endpoint calling one portal; thread-safe.
+ */
+public final class PortalWaits {
+
+    private long lastAnsweredNanos = Long.MIN_VALUE;
+    /** Wall-clock millis of the first failure since the last answer; 0 while the portal answers. */
+    private long failingSince;
+    private Bitrix24PortalWait unreachable;
+    private Bitrix24PortalWait announced;
+
+    /** The portal answered a call (a result, or an error envelope of its own, a 503 included). */
+    public synchronized void onAnswered(long nowNanos) {
+        lastAnsweredNanos = nowNanos;
+        failingSince = 0;
+        unreachable = null;
+    }
+
+    /** A whole call failed without an answer from the portal (network, a 5xx without a Bitrix24 error). */
+    public synchronized void onUnanswered(long nowEpochMillis) {
+        if (failingSince == 0) {
+            failingSince = nowEpochMillis;
+        }
+    }
+
+    /** True when the portal answered any call after {@code sinceNanos}. */
+    public synchronized boolean answeredSince(long sinceNanos) {
+        return lastAnsweredNanos != Long.MIN_VALUE && lastAnsweredNanos - sinceNanos > 0;
+    }
+
+    /**
+     * The portal has answered nothing since a call began that has now run out of retries: no call goes out until
+     * {@code retryAt}, when the next one tries it again.
+     */
+    public synchronized Bitrix24PortalWait markUnreachable(long nowEpochMillis, long retryAtEpochMillis, String description) {
+        long since = failingSince == 0 ? nowEpochMillis : failingSince;
+        unreachable = new Bitrix24PortalWait(Bitrix24PortalWait.Reason.PORTAL_UNREACHABLE,
+                Instant.ofEpochMilli(retryAtEpochMillis), Instant.ofEpochMilli(since), description);
+        return unreachable;
+    }
+
+    /** The unreachable portal's wait while it lasts, else null. */
+    public synchronized Bitrix24PortalWait unreachable(long nowEpochMillis) {
+        return unreachable != null && unreachable.until().toEpochMilli() > nowEpochMillis ? unreachable : null;
+    }
+
+    /** Tells the listener of {@code wait} when it is new or ends later than the one announced last; once otherwise. */
+    public void announce(Bitrix24PortalWait wait, Bitrix24CallListener listener) {
+        synchronized (this) {
+            if (announced != null && announced.reason() == wait.reason()
+                && !wait.until().isAfter(announced.until().plusSeconds(1))) {
+                return;
+            }
+            announced = wait;
+        }
+        listener.onPortalWait(wait);
+    }
+}
