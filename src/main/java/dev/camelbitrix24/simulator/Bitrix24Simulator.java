@@ -149,13 +149,13 @@ public final class Bitrix24Simulator implements AutoCloseable {
             return this;
         }
 
-        /** Seeds the random that decides which calls a fraction-based fault hits. Default 42. */
+        /** Seeds the randoms of fraction-based faults and of simulated processing times. Default 42. */
         public Builder randomSeed(long randomSeed) {
             this.randomSeed = randomSeed;
             return this;
         }
 
-        /** The operating-time limit, its bucket length and simulated processing time. Default {@link OperatingTimeLimit#DEFAULT}. */
+        /** The operating-time limit, its bucket length and simulated {@link ProcessingTime}. Default {@link OperatingTimeLimit#DEFAULT}. */
         public Builder operatingTimeLimit(OperatingTimeLimit limit) {
             this.operatingTimeLimit = Objects.requireNonNull(limit, "limit");
             return this;

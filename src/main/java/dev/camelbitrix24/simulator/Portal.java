@@ -19,6 +19,7 @@ final class Portal {
     final RequestRateMeter requestRate = new RequestRateMeter();
     final CallCounters calls = new CallCounters();
     final FaultInjector faults;
+    final DurationDraw processingDraw;
     final LongAdder rateLimitRejections = new LongAdder();
     final LongAdder operatingLimitRejections = new LongAdder();
     final Map<String, RestMethod> methods;
@@ -29,6 +30,7 @@ final class Portal {
         this.rateLimiter = new RequestRateLimiter(settings.ratePlan());
         this.operatingTime = new OperatingTimeLedger(settings.operatingTimeLimit());
         this.faults = new FaultInjector(settings.randomSeed());
+        this.processingDraw = new DurationDraw(settings.randomSeed());
         this.methods = Map.of(
                 "crm.activity.delete", new ActivityDeleteMethod(activities, users),
                 "crm.activity.add", new ActivityAddMethod(activities, users),
@@ -50,6 +52,7 @@ final class Portal {
         auth.addWebhook(1, settings.webhookCode(), DEFAULT_SCOPES);
         rateLimiter.reset(settings.ratePlan());
         operatingTime.reset(settings.operatingTimeLimit());
+        processingDraw.restart();
         requestRate.reset();
         calls.reset();
         faults.clear();

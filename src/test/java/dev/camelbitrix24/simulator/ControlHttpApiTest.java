@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every endpoint of the /_simulator/ inspection and control API, over HTTP. */
@@ -99,6 +101,41 @@ class ControlHttpApiTest {
                 "{\"limitMillis\":2000,\"bucketMillis\":200,\"processingMillis\":300}").json();
         assertThat(limit.get("bucketMillis").asLong()).isEqualTo(200);
         assertThat(sim.control().operatingTimeLimit().processingTimePerCall().toMillis()).isEqualTo(300);
+    }
+
+    @Test
+    void setsAProcessingTimeRangeAndItsFlags() throws Exception {
+        JsonNode limit = http.postJson(api("/operating-time-limit"), "{\"processingMillis\":100,"
+                + "\"processingMaxMillis\":300,\"processingPerActivity\":true,\"holdForProcessing\":true}").json();
+        assertThat(limit.get("processingMillis").asLong()).isEqualTo(100);
+        assertThat(limit.get("processingMaxMillis").asLong()).isEqualTo(300);
+        assertThat(limit.get("processingPerActivity").asBoolean()).isTrue();
+        assertThat(limit.get("holdForProcessing").asBoolean()).isTrue();
+        assertThat(http.get(api("/state")).json().get("operatingTimeLimit")).isEqualTo(limit);
+        assertThat(sim.control().operatingTimeLimit().processingTime())
+                .isEqualTo(new ProcessingTime(Duration.ofMillis(100), Duration.ofMillis(300), true, true));
+
+        JsonNode fixed = http.postJson(api("/operating-time-limit"), "{\"processingMillis\":50}").json();
+        assertThat(fixed.get("processingMaxMillis").asLong()).as("processingMillis alone: fixed").isEqualTo(50);
+        assertThat(fixed.get("processingPerActivity").asBoolean()).as("flags kept").isTrue();
+        JsonNode notAbove = http.postJson(api("/operating-time-limit"),
+                "{\"processingMillis\":200,\"processingMaxMillis\":100}").json();
+        assertThat(notAbove.get("processingMaxMillis").asLong()).as("max not above min: fixed").isEqualTo(200);
+    }
+
+    @Test
+    void rejectsNegativeOrMalformedOperatingTimeValues() throws Exception {
+        OperatingTimeLimit before = sim.control().operatingTimeLimit();
+        for (String body : new String[] {"{\"processingMaxMillis\":-1}", "{\"processingMillis\":-5}",
+                "{\"limitMillis\":-1}", "{\"processingMaxMillis\":\"lots\"}", "{\"processingPerActivity\":\"yes\"}",
+                "{\"holdForProcessing\":1}"}) {
+            SimulatorHttpClient.Reply reply = http.postJson(api("/operating-time-limit"), body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.error()).isEqualTo("BAD_CONTROL_REQUEST");
+            String field = body.substring(2, body.indexOf('"', 2));
+            assertThat(reply.description()).as(body).contains(field);
+        }
+        assertThat(sim.control().operatingTimeLimit()).isEqualTo(before);
     }
 
     @Test
