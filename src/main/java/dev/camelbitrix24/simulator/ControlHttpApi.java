@@ -75,6 +75,10 @@ final class ControlHttpApi {
                 control.setOperatingTimeLimit(operatingLimit(json, control.operatingTimeLimit()));
                 return ok(operatingLimit(control.operatingTimeLimit()));
             }
+            if (write && path.equals("/reply-latency")) {
+                control.setReplyLatency(replyLatency(json));
+                return ok(replyLatency(control.replyLatency()));
+            }
             if (write && path.equals("/webhooks")) {
                 control.addWebhook(json.path("userId").asInt(), json.path("code").asText(null), strings(json.path("scopes")));
                 return ok(map("userId", json.path("userId").asInt(), "code", json.path("code").asText()));
@@ -114,6 +118,7 @@ final class ControlHttpApi {
         state.put("activityCount", control.activityCount());
         state.put("ratePlan", ratePlan(control.ratePlan()));
         state.put("operatingTimeLimit", operatingLimit(control.operatingTimeLimit()));
+        state.put("replyLatency", replyLatency(control.replyLatency()));
         state.put("calls", control.callCounts());
         state.put("rateLimitRejections", control.rateLimitRejections());
         state.put("operatingLimitRejections", control.operatingLimitRejections());
@@ -167,6 +172,19 @@ final class ControlHttpApi {
             limit = limit.withMinimumCounted(millis(json, "minimumCountedMillis"));
         }
         return limit;
+    }
+
+    private static Map<String, Object> replyLatency(ReplyLatency latency) {
+        return map("minMillis", latency.min().toMillis(), "maxMillis", latency.max().toMillis());
+    }
+
+    /** {@code minMillis} is required; {@code maxMillis} defaults to it. */
+    private static ReplyLatency replyLatency(JsonNode json) {
+        if (!json.has("minMillis")) {
+            throw new IllegalArgumentException("minMillis is required (0 turns the reply latency off)");
+        }
+        Duration min = millis(json, "minMillis");
+        return new ReplyLatency(min, json.has("maxMillis") ? millis(json, "maxMillis") : min);
     }
 
     /** A field of whole milliseconds, 0 or more. */

@@ -20,6 +20,7 @@ final class Portal {
     final CallCounters calls = new CallCounters();
     final FaultInjector faults;
     final DurationDraw processingDraw;
+    final ReplyDelay replyDelay;
     final LongAdder rateLimitRejections = new LongAdder();
     final LongAdder operatingLimitRejections = new LongAdder();
     final Map<String, RestMethod> methods;
@@ -31,6 +32,8 @@ final class Portal {
         this.operatingTime = new OperatingTimeLedger(settings.operatingTimeLimit());
         this.faults = new FaultInjector(settings.randomSeed());
         this.processingDraw = new DurationDraw(settings.randomSeed());
+        // its own sequence, so that replies drawing latencies concurrently do not shift the processing draws
+        this.replyDelay = new ReplyDelay(settings.randomSeed() + 1, settings.replyLatency());
         this.methods = Map.of(
                 "crm.activity.delete", new ActivityDeleteMethod(activities, users),
                 "crm.activity.add", new ActivityAddMethod(activities, users),
@@ -53,6 +56,7 @@ final class Portal {
         rateLimiter.reset(settings.ratePlan());
         operatingTime.reset(settings.operatingTimeLimit());
         processingDraw.restart();
+        replyDelay.reset(settings.replyLatency());
         requestRate.reset();
         calls.reset();
         faults.clear();

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Answers one REST request in the real server's order: route (unknown method: 404 before auth), count, fault,
- * request-rate limit, authentication, then the method itself (or a batch of them).
+ * request-rate limit, authentication, then the method itself (or a batch of them); every reply, errors included,
+ * is then held back by the portal's reply latency.
  */
 final class RestDispatcher {
 
@@ -22,6 +23,10 @@ final class RestDispatcher {
     }
 
     Reply handle(RestRequest request) {
+        return route(request).heldLonger(portal.replyDelay.nextMillis());
+    }
+
+    private Reply route(RestRequest request) {
         long nowNanos = System.nanoTime();
         portal.requestRate.record(nowNanos);
         RestPath path = RestPath.parse(request.path());

@@ -102,6 +102,15 @@ public final class SimulatorControl {
         return portal.operatingTime.limit();
     }
 
+    /** Every REST reply from now on is held back by a latency drawn from {@code latency}; {@link ReplyLatency#NONE} turns it off. */
+    public void setReplyLatency(ReplyLatency latency) {
+        portal.replyDelay.set(java.util.Objects.requireNonNull(latency, "latency"));
+    }
+
+    public ReplyLatency replyLatency() {
+        return portal.replyDelay.latency();
+    }
+
     /** Adds an incoming webhook, e.g. one without {@code crm} to provoke {@code insufficient_scope}. */
     public void addWebhook(int userId, String code, Set<String> scopes) {
         portal.auth.addWebhook(userId, code, scopes);

@@ -139,6 +139,34 @@ class ControlHttpApiTest {
     }
 
     @Test
+    void setsTheReplyLatency() throws Exception {
+        JsonNode latency = http.postJson(api("/reply-latency"), "{\"minMillis\":550,\"maxMillis\":650}").json();
+        assertThat(latency.get("minMillis").asLong()).isEqualTo(550);
+        assertThat(latency.get("maxMillis").asLong()).isEqualTo(650);
+        assertThat(http.get(api("/state")).json().get("replyLatency")).isEqualTo(latency);
+        assertThat(sim.control().replyLatency())
+                .isEqualTo(new ReplyLatency(Duration.ofMillis(550), Duration.ofMillis(650)));
+        assertThat(http.postJson(api("/reply-latency"), "{\"minMillis\":20}").json().get("maxMillis").asLong())
+                .as("maxMillis defaults to minMillis").isEqualTo(20);
+        http.postJson(api("/reply-latency"), "{\"minMillis\":0}");
+        assertThat(sim.control().replyLatency()).isEqualTo(ReplyLatency.NONE);
+    }
+
+    @Test
+    void rejectsNegativeMissingOrInvertedReplyLatencies() throws Exception {
+        for (String body : new String[] {"{\"minMillis\":-1}", "{\"minMillis\":5,\"maxMillis\":-1}",
+                "{\"minMillis\":650,\"maxMillis\":550}", "{\"maxMillis\":100}", "{\"minMillis\":\"slow\"}"}) {
+            SimulatorHttpClient.Reply reply = http.postJson(api("/reply-latency"), body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.error()).isEqualTo("BAD_CONTROL_REQUEST");
+            assertThat(reply.description()).as(body).isNotBlank();
+        }
+        assertThat(http.postJson(api("/reply-latency"), "{\"minMillis\":650,\"maxMillis\":550}").description())
+                .contains("550").contains("650");
+        assertThat(sim.control().replyLatency()).isEqualTo(ReplyLatency.NONE);
+    }
+
+    @Test
     void managesWebhooksAppsTokensAndCrmAccess() throws Exception {
         http.postJson(api("/webhooks"), "{\"userId\":4,\"code\":\"noscope\",\"scopes\":[\"user\"]}");
         assertThat(http.get(sim.baseUrl() + "/rest/4/noscope/crm.activity.delete?id=1").error())
