@@ -19,12 +19,12 @@ final class MethodInvoker {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         if (method.scope() != null && !caller.scopes().contains(method.scope())) {
-            return new CallOutcome(null, Authenticator.insufficientScope(caller, insideBatch), null);
+            return CallOutcome.refused(Authenticator.insufficientScope(caller, insideBatch));
         }
         String key = method.name() + "|" + caller.operatingKey();
         if (portal.operatingTime.blocked(key, startMillis)) {
             portal.operatingLimitRejections.increment();
-            return new CallOutcome(null, RestError.operationTimeLimit(), null);
+            return CallOutcome.refused(RestError.operationTimeLimit());
         }
         Object result = null;
         RestError error = null;
@@ -34,10 +34,13 @@ final class MethodInvoker {
             error = e;
         }
         double real = (System.nanoTime() - startNanos) / 1e9;
-        double processing = real + simulatedNanos(portal.operatingTime.limit().processingTime(), params) / 1e9;
+        ProcessingTime processingTime = portal.operatingTime.limit().processingTime();
+        long simulatedNanos = simulatedNanos(processingTime, params);
+        double processing = real + simulatedNanos / 1e9;
         OperatingTimeLedger.Status status =
                 portal.operatingTime.charge(key, processing, System.currentTimeMillis());
-        return new CallOutcome(result, error, ReplyTime.of(startMillis, processing, processing, status));
+        return new CallOutcome(result, error, ReplyTime.of(startMillis, processing, processing, status),
+                processingTime.holdReply() ? simulatedNanos : 0);
     }
 
     /** The simulated part of a call's time: per activity when asked and the call names one, else the next draw. */

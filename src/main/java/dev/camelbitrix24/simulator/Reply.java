@@ -3,10 +3,10 @@ package dev.camelbitrix24.simulator;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency), and the transport fault
- * (delay, reset, lost reply) to play on it, if any.
+ * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency and processing time), and
+ * the transport fault (delay, reset, lost reply) to play on it, if any.
  */
-record Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdMillis) {
+record Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdNanos) {
 
     static Reply json(int status, Object value) {
         return new Reply(status, FaultSpec.JSON, Json.write(value), null, 0);
@@ -22,11 +22,11 @@ record Reply(int status, String contentType, byte[] body, FaultSpec transportFau
     }
 
     Reply withTransportFault(FaultSpec fault) {
-        return new Reply(status, contentType, body, fault, holdMillis);
+        return new Reply(status, contentType, body, fault, holdNanos);
     }
 
-    /** The same reply, held back {@code millis} longer. */
-    Reply heldLonger(long millis) {
-        return millis == 0 ? this : new Reply(status, contentType, body, transportFault, holdMillis + millis);
+    /** The same reply, held back {@code nanos} longer. */
+    Reply heldLonger(long nanos) {
+        return nanos == 0 ? this : new Reply(status, contentType, body, transportFault, holdNanos + nanos);
     }
 }

@@ -1,8 +1,6 @@
 package dev.camelbitrix24.simulator;
 
-import java.util.concurrent.TimeUnit;
-
-/** Draws how long each REST reply is held back, from the current {@link ReplyLatency} and the seeded random. Thread-safe. */
+/** Draws how long each REST reply is held back from the current {@link ReplyLatency} and a seeded random. Thread-safe. */
 final class ReplyDelay {
 
     private final DurationDraw draw;
@@ -27,10 +25,9 @@ final class ReplyDelay {
         draw.restart();
     }
 
-    /** The latency of the next reply in whole milliseconds (rounded up); 0 when there is none. */
-    long nextMillis() {
+    /** The latency of the next reply in nanoseconds; 0 when there is none. */
+    long nextNanos() {
         ReplyLatency current = latency;
-        long nanos = draw.nextNanos(current.min(), current.max());
-        return nanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nanos + 999_999);
+        return draw.nextNanos(current.min(), current.max());
     }
 }

@@ -2,6 +2,7 @@ package dev.camelbitrix24.simulator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -102,9 +103,9 @@ public final class SimulatorControl {
         return portal.operatingTime.limit();
     }
 
-    /** Every REST reply from now on is held back by a latency drawn from {@code latency}; {@link ReplyLatency#NONE} turns it off. */
+    /** Every REST reply from now on is held back by a latency drawn from {@code latency}; {@code NONE} turns it off. */
     public void setReplyLatency(ReplyLatency latency) {
-        portal.replyDelay.set(java.util.Objects.requireNonNull(latency, "latency"));
+        portal.replyDelay.set(Objects.requireNonNull(latency, "latency"));
     }
 
     public ReplyLatency replyLatency() {

@@ -159,13 +159,13 @@ final class SimulatorHttpServer {
             reply = Reply.json(500, ControlHttpApi.map("error", "INTERNAL_SERVER_ERROR",
                     "error_description", "Internal server error"));
         }
-        if (reply.holdMillis() <= 0) {
+        if (reply.holdNanos() <= 0) {
             send(request, reply);
             return;
         }
         // the call has run: a client that hangs up while the reply is held back leaves its effect in place
         Reply held = reply;
-        vertx.setTimer(reply.holdMillis(), id -> {
+        vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(reply.holdNanos() + 999_999), id -> {
             if (!request.response().closed()) {
                 send(request, held);
             }
