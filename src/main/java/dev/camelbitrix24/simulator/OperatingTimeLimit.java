@@ -50,6 +50,7 @@ public record OperatingTimeLimit(Duration limit, Duration bucketLength, Processi
         return withProcessingTime(processingTime.withRange(min, max));
     }
 
+    /** The simulated time calls are charged, with its flags. */
     public OperatingTimeLimit withProcessingTime(ProcessingTime value) {
         return new OperatingTimeLimit(limit, bucketLength, value, minimumCounted);
     }

@@ -35,10 +35,12 @@ public record ProcessingTime(Duration min, Duration max, boolean perActivity, bo
         return new ProcessingTime(newMin, newMax, perActivity, holdReply);
     }
 
+    /** With {@code true}, a call naming an activity costs a time that depends only on the seed and the activity id. */
     public ProcessingTime withPerActivity(boolean value) {
         return new ProcessingTime(min, max, value, holdReply);
     }
 
+    /** With {@code true}, each reply is held back for the simulated time its calls were charged. */
     public ProcessingTime withHoldReply(boolean value) {
         return new ProcessingTime(min, max, perActivity, value);
     }

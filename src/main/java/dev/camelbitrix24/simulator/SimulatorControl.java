@@ -108,6 +108,7 @@ public final class SimulatorControl {
         portal.replyDelay.set(Objects.requireNonNull(latency, "latency"));
     }
 
+    /** The current reply latency; {@link ReplyLatency#NONE} when replies are not held back. */
     public ReplyLatency replyLatency() {
         return portal.replyDelay.latency();
     }
