@@ -2,11 +2,13 @@ package dev.camelbitrix24.app;
 
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
+import dev.camelbitrix24.simulator.ReplyLatency;
 import dev.camelbitrix24.simulator.SimulatorControl;
 
 /**
  * The Bitrix24 portal simulator of the zero-setup run, started only when no portal is configured (no webhook URL,
- * no OAuth portal URL), on the ports and with the seed of the {@code bitrix24.simulator.*} settings.
+ * no OAuth portal URL), on the ports and with the seed, rate plan and reply latency of the
+ * {@code bitrix24.simulator.*} settings.
  */
 final class EmbeddedSimulator implements AutoCloseable {
 
@@ -25,15 +27,19 @@ final class EmbeddedSimulator implements AutoCloseable {
         }
         long seed = Long.parseLong(settings.get("bitrix24.simulator.seed"));
         RatePlan plan = RatePlan.parse(settings.get("bitrix24.simulator.rate-plan"));
+        ReplyLatency latency = settings.isSet("bitrix24.simulator.reply-latency-ms")
+                ? ReplyLatency.parse(settings.get("bitrix24.simulator.reply-latency-ms")) : ReplyLatency.NONE;
         Bitrix24Simulator simulator = Bitrix24Simulator.builder()
                 .httpPort(settings.getInt("bitrix24.simulator.port"))
                 .httpsPort(settings.getInt("bitrix24.simulator.https-port"))
                 .webhookCode(settings.get("bitrix24.simulator.webhook-code"))
                 .seed(seed)
                 .ratePlan(plan)
+                .replyLatency(latency.min(), latency.max())
                 .start();
         String description = simulator.baseUrl() + " (embedded simulator: activities 1.." + seed + ", rate plan "
-                + plan.name() + ", control API " + simulator.baseUrl() + "/_simulator/state)";
+                + plan.name() + ", reply latency " + latency.min().toMillis() + "-" + latency.max().toMillis()
+                + " ms, control API " + simulator.baseUrl() + "/_simulator/state)";
         return new EmbeddedSimulator(simulator, description);
     }
 

@@ -10,12 +10,17 @@ final class ActivityIds {
 
     /** The id, or throws {@code ID is not defined or invalid.} when it is missing or not positive. */
     static long require(Map<String, Object> params) throws RestError {
-        // isset(): a key holding null counts as absent
-        Object raw = params.get("ID") != null ? params.get("ID") : params.get("id");
-        long id = PhpValues.intval(raw);
+        long id = read(params);
         if (id <= 0) {
             throw RestError.crm("ID is not defined or invalid.");
         }
         return id;
+    }
+
+    /** The id as the method would read it; 0 or less when it is missing or invalid. */
+    static long read(Map<String, Object> params) {
+        // isset(): a key holding null counts as absent
+        Object raw = params.get("ID") != null ? params.get("ID") : params.get("id");
+        return PhpValues.intval(raw);
     }
 }

@@ -27,8 +27,12 @@ final class BatchRunner {
         this.invoker = invoker;
     }
 
-    /** The {@code result} of the batch: result, result_error, result_total, result_next, result_time. */
-    Map<String, Object> run(Caller caller, Map<String, Object> params) {
+    /** The {@code result} of a batch, and how long its reply is to be held back: the sum over its commands. */
+    record Outcome(Map<String, Object> result, long holdNanos) {
+    }
+
+    /** Runs the commands; the result holds result, result_error, result_total, result_next, result_time. */
+    Outcome run(Caller caller, Map<String, Object> params) {
         Map<String, Object> results = new LinkedHashMap<>();
         Map<String, Object> errors = new LinkedHashMap<>();
         Map<String, Object> totals = new LinkedHashMap<>();
@@ -38,14 +42,17 @@ final class BatchRunner {
                 "next", nexts, "time", times);
         boolean halt = PhpValues.truthy(params.get("halt"));
         Object cmd = params.get("cmd");
+        long holdNanos = 0;
         if (cmd instanceof Map) {
             int index = 0;
             for (Map.Entry<?, ?> entry : ((Map<?, ?>) cmd).entrySet()) {
                 String key = String.valueOf(entry.getKey());
                 index++;
                 CallOutcome outcome = index > MAX_COMMANDS
-                        ? failed(new RestError(400, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"))
+                        ? CallOutcome.refused(
+                                new RestError(400, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"))
                         : runCommand(caller, entry.getValue(), sources);
+                holdNanos += outcome.holdNanos();
                 if (outcome.failed()) {
                     errors.put(key, outcome.error().body());
                     if (halt) {
@@ -72,7 +79,7 @@ final class BatchRunner {
         reply.put("result_total", PhpValues.asJsonArray(totals));
         reply.put("result_next", PhpValues.asJsonArray(nexts));
         reply.put("result_time", PhpValues.asJsonArray(times));
-        return reply;
+        return new Outcome(reply, holdNanos);
     }
 
     private CallOutcome runCommand(Caller caller, Object command, Map<String, Map<String, Object>> sources) {
@@ -87,20 +94,17 @@ final class BatchRunner {
         String query = question < 0 ? "" : text.substring(question + 1);
         if (NAME.equals(methodName)) {
             portal.calls.increment(NAME);
-            return failed(new RestError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"));
+            return CallOutcome.refused(
+                    new RestError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"));
         }
         RestMethod method = portal.methods.get(methodName);
         if (method == null) {
-            return failed(RestError.methodNotFound());
+            return CallOutcome.refused(RestError.methodNotFound());
         }
         portal.calls.increment(methodName);
         Map<String, Object> params = PhpQueryString.parse(query);
         substitute(params, sources);
         return invoker.invoke(method, caller, params, true);
-    }
-
-    private static CallOutcome failed(RestError error) {
-        return new CallOutcome(null, error, null);
     }
 
     /** Replaces {@code $result[cmd][FIELD]} and friends in every value with what earlier commands gave. */

@@ -108,6 +108,7 @@ public final class Bitrix24Simulator implements AutoCloseable {
         private RatePlan ratePlan = RatePlan.STANDARD;
         private long randomSeed = 42L;
         private OperatingTimeLimit operatingTimeLimit = OperatingTimeLimit.DEFAULT;
+        private ReplyLatency replyLatency = ReplyLatency.NONE;
         private Duration accessTokenLifetime = Duration.ofHours(1);
 
         private Builder() {
@@ -149,15 +150,21 @@ public final class Bitrix24Simulator implements AutoCloseable {
             return this;
         }
 
-        /** Seeds the random that decides which calls a fraction-based fault hits. Default 42. */
+        /** Seeds the randoms of fraction-based faults, simulated processing times and reply latencies. Default 42. */
         public Builder randomSeed(long randomSeed) {
             this.randomSeed = randomSeed;
             return this;
         }
 
-        /** The operating-time limit, its bucket length and simulated processing time. Default {@link OperatingTimeLimit#DEFAULT}. */
+        /** The operating-time limit, its bucket length and simulated {@link ProcessingTime}. Default {@link OperatingTimeLimit#DEFAULT}. */
         public Builder operatingTimeLimit(OperatingTimeLimit limit) {
             this.operatingTimeLimit = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /** Every REST reply is held back by a latency drawn uniformly from [min, max] after the call ran. Default none. */
+        public Builder replyLatency(Duration min, Duration max) {
+            this.replyLatency = new ReplyLatency(min, max);
             return this;
         }
 
@@ -173,7 +180,7 @@ public final class Bitrix24Simulator implements AutoCloseable {
         /** Starts the servers; throws if a port is taken. */
         public Bitrix24Simulator start() {
             SimulatorSettings settings = new SimulatorSettings(httpPort, httpsPort, webhookCode, (int) seed, ratePlan,
-                    randomSeed, operatingTimeLimit, accessTokenLifetime);
+                    randomSeed, operatingTimeLimit, replyLatency, accessTokenLifetime);
             Portal portal = new Portal(settings);
             SimulatorControl control = new SimulatorControl(portal);
             int loops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

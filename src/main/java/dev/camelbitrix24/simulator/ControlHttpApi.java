@@ -75,6 +75,10 @@ final class ControlHttpApi {
                 control.setOperatingTimeLimit(operatingLimit(json, control.operatingTimeLimit()));
                 return ok(operatingLimit(control.operatingTimeLimit()));
             }
+            if (write && path.equals("/reply-latency")) {
+                control.setReplyLatency(replyLatency(json));
+                return ok(replyLatency(control.replyLatency()));
+            }
             if (write && path.equals("/webhooks")) {
                 control.addWebhook(json.path("userId").asInt(), json.path("code").asText(null), strings(json.path("scopes")));
                 return ok(map("userId", json.path("userId").asInt(), "code", json.path("code").asText()));
@@ -114,6 +118,7 @@ final class ControlHttpApi {
         state.put("activityCount", control.activityCount());
         state.put("ratePlan", ratePlan(control.ratePlan()));
         state.put("operatingTimeLimit", operatingLimit(control.operatingTimeLimit()));
+        state.put("replyLatency", replyLatency(control.replyLatency()));
         state.put("calls", control.callCounts());
         state.put("rateLimitRejections", control.rateLimitRejections());
         state.put("operatingLimitRejections", control.operatingLimitRejections());
@@ -134,26 +139,69 @@ final class ControlHttpApi {
     }
 
     private static Map<String, Object> operatingLimit(OperatingTimeLimit limit) {
+        ProcessingTime processing = limit.processingTime();
         return map("limitMillis", limit.limit().toMillis(), "bucketMillis", limit.bucketLength().toMillis(),
-                "processingMillis", limit.processingTimePerCall().toMillis(),
+                "processingMillis", processing.min().toMillis(), "processingMaxMillis", processing.max().toMillis(),
+                "processingPerActivity", processing.perActivity(), "holdForProcessing", processing.holdReply(),
                 "minimumCountedMillis", limit.minimumCounted().toMillis());
     }
 
     private static OperatingTimeLimit operatingLimit(JsonNode json, OperatingTimeLimit current) {
         OperatingTimeLimit limit = current;
         if (json.has("limitMillis")) {
-            limit = limit.withLimit(Duration.ofMillis(json.get("limitMillis").asLong()));
+            limit = limit.withLimit(millis(json, "limitMillis"));
         }
         if (json.has("bucketMillis")) {
-            limit = limit.withBucketLength(Duration.ofMillis(json.get("bucketMillis").asLong()));
+            limit = limit.withBucketLength(millis(json, "bucketMillis"));
         }
-        if (json.has("processingMillis")) {
-            limit = limit.withProcessingTimePerCall(Duration.ofMillis(json.get("processingMillis").asLong()));
+        ProcessingTime processing = limit.processingTime();
+        if (json.has("processingMillis") || json.has("processingMaxMillis")) {
+            // processingMillis alone means a fixed time, as it always has
+            Duration min = json.has("processingMillis") ? millis(json, "processingMillis") : processing.min();
+            Duration max = json.has("processingMaxMillis") ? millis(json, "processingMaxMillis") : min;
+            processing = processing.withRange(min, max);
         }
+        if (json.has("processingPerActivity")) {
+            processing = processing.withPerActivity(bool(json, "processingPerActivity"));
+        }
+        if (json.has("holdForProcessing")) {
+            processing = processing.withHoldReply(bool(json, "holdForProcessing"));
+        }
+        limit = limit.withProcessingTime(processing);
         if (json.has("minimumCountedMillis")) {
-            limit = limit.withMinimumCounted(Duration.ofMillis(json.get("minimumCountedMillis").asLong()));
+            limit = limit.withMinimumCounted(millis(json, "minimumCountedMillis"));
         }
         return limit;
+    }
+
+    private static Map<String, Object> replyLatency(ReplyLatency latency) {
+        return map("minMillis", latency.min().toMillis(), "maxMillis", latency.max().toMillis());
+    }
+
+    /** {@code minMillis} is required; {@code maxMillis} defaults to it. */
+    private static ReplyLatency replyLatency(JsonNode json) {
+        if (!json.has("minMillis")) {
+            throw new IllegalArgumentException("minMillis is required (0 turns the reply latency off)");
+        }
+        Duration min = millis(json, "minMillis");
+        return new ReplyLatency(min, json.has("maxMillis") ? millis(json, "maxMillis") : min);
+    }
+
+    /** A field of whole milliseconds, 0 or more. */
+    private static Duration millis(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new IllegalArgumentException(field + " must be a whole number of milliseconds, 0 or more: " + value);
+        }
+        return Duration.ofMillis(value.asLong());
+    }
+
+    private static boolean bool(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false: " + value);
+        }
+        return value.booleanValue();
     }
 
     private static ActivitySpec activitySpec(JsonNode json) {

@@ -19,6 +19,8 @@ final class Portal {
     final RequestRateMeter requestRate = new RequestRateMeter();
     final CallCounters calls = new CallCounters();
     final FaultInjector faults;
+    final DurationDraw processingDraw;
+    final ReplyDelay replyDelay;
     final LongAdder rateLimitRejections = new LongAdder();
     final LongAdder operatingLimitRejections = new LongAdder();
     final Map<String, RestMethod> methods;
@@ -29,6 +31,9 @@ final class Portal {
         this.rateLimiter = new RequestRateLimiter(settings.ratePlan());
         this.operatingTime = new OperatingTimeLedger(settings.operatingTimeLimit());
         this.faults = new FaultInjector(settings.randomSeed());
+        this.processingDraw = new DurationDraw(settings.randomSeed());
+        // its own sequence, so that replies drawing latencies concurrently do not shift the processing draws
+        this.replyDelay = new ReplyDelay(settings.randomSeed() + 1, settings.replyLatency());
         this.methods = Map.of(
                 "crm.activity.delete", new ActivityDeleteMethod(activities, users),
                 "crm.activity.add", new ActivityAddMethod(activities, users),
@@ -50,6 +55,8 @@ final class Portal {
         auth.addWebhook(1, settings.webhookCode(), DEFAULT_SCOPES);
         rateLimiter.reset(settings.ratePlan());
         operatingTime.reset(settings.operatingTimeLimit());
+        processingDraw.restart();
+        replyDelay.reset(settings.replyLatency());
         requestRate.reset();
         calls.reset();
         faults.clear();

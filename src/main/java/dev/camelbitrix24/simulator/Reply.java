@@ -2,11 +2,14 @@ package dev.camelbitrix24.simulator;
 
 import java.nio.charset.StandardCharsets;
 
-/** An HTTP reply ready to send, with the transport fault (delay, reset, lost reply) to play on it, if any. */
-record Reply(int status, String contentType, byte[] body, FaultSpec transportFault) {
+/**
+ * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency and processing time), and
+ * the transport fault (delay, reset, lost reply) to play on it, if any.
+ */
+record Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdNanos) {
 
     static Reply json(int status, Object value) {
-        return new Reply(status, FaultSpec.JSON, Json.write(value), null);
+        return new Reply(status, FaultSpec.JSON, Json.write(value), null, 0);
     }
 
     static Reply error(RestError error) {
@@ -15,10 +18,15 @@ record Reply(int status, String contentType, byte[] body, FaultSpec transportFau
 
     static Reply of(FaultSpec statusFault) {
         return new Reply(statusFault.httpStatus(), statusFault.contentTypeValue(),
-                statusFault.body().getBytes(StandardCharsets.UTF_8), null);
+                statusFault.body().getBytes(StandardCharsets.UTF_8), null, 0);
     }
 
     Reply withTransportFault(FaultSpec fault) {
-        return new Reply(status, contentType, body, fault);
+        return new Reply(status, contentType, body, fault, holdNanos);
+    }
+
+    /** The same reply, held back {@code nanos} longer. */
+    Reply heldLonger(long nanos) {
+        return nanos == 0 ? this : new Reply(status, contentType, body, transportFault, holdNanos + nanos);
     }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * Answers one REST request in the real server's order: route (unknown method: 404 before auth), count, fault,
- * request-rate limit, authentication, then the method itself (or a batch of them).
+ * request-rate limit, authentication, then the method itself (or a batch of them); every reply, errors included,
+ * is then held back by the portal's reply latency, and by the simulated processing time when the portal holds
+ * replies for it.
  */
 final class RestDispatcher {
 
@@ -22,6 +24,10 @@ final class RestDispatcher {
     }
 
     Reply handle(RestRequest request) {
+        return route(request).heldLonger(portal.replyDelay.nextNanos());
+    }
+
+    private Reply route(RestRequest request) {
         long nowNanos = System.nanoTime();
         portal.requestRate.record(nowNanos);
         RestPath path = RestPath.parse(request.path());
@@ -53,7 +59,7 @@ final class RestDispatcher {
         }
         CallOutcome outcome = invoker.invoke(portal.methods.get(path.method()), caller, request.params(), false);
         if (outcome.failed()) {
-            return Reply.error(outcome.error());
+            return Reply.error(outcome.error()).heldLonger(outcome.holdNanos());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         Object result = outcome.result();
@@ -68,19 +74,19 @@ final class RestDispatcher {
             body.put("result", result);
         }
         body.put("time", outcome.time());
-        return Reply.json(200, body);
+        return Reply.json(200, body).heldLonger(outcome.holdNanos());
     }
 
     private Reply runBatch(Caller caller, Map<String, Object> params) {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
-        Map<String, Object> result = batch.run(caller, params);
+        BatchRunner.Outcome outcome = batch.run(caller, params);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("result", result);
+        body.put("result", outcome.result());
         // the outer batch is not charged operating time; its own window is reported like any method's
         body.put("time", ReplyTime.of(startMillis, seconds, seconds,
                 portal.operatingTime.status(BatchRunner.NAME + "|" + caller.operatingKey(), System.currentTimeMillis())));
-        return Reply.json(200, body);
+        return Reply.json(200, body).heldLonger(outcome.holdNanos());
     }
 }

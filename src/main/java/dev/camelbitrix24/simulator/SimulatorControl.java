@@ -2,6 +2,7 @@ package dev.camelbitrix24.simulator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -100,6 +101,16 @@ public final class SimulatorControl {
 
     public OperatingTimeLimit operatingTimeLimit() {
         return portal.operatingTime.limit();
+    }
+
+    /** Every REST reply from now on is held back by a latency drawn from {@code latency}; {@code NONE} turns it off. */
+    public void setReplyLatency(ReplyLatency latency) {
+        portal.replyDelay.set(Objects.requireNonNull(latency, "latency"));
+    }
+
+    /** The current reply latency; {@link ReplyLatency#NONE} when replies are not held back. */
+    public ReplyLatency replyLatency() {
+        return portal.replyDelay.latency();
     }
 
     /** Adds an incoming webhook, e.g. one without {@code crm} to provoke {@code insufficient_scope}. */

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Vert.x HTTP(S) front end on 127.0.0.1: routes {@code /rest/}, {@code /oauth/token/} and {@code /_simulator/},
- * reads query and body into parameters, and plays transport faults (delay, reset, lost reply).
+ * reads query and body into parameters, holds replies back on Vert.x timers (reply latency) and plays transport
+ * faults (delay, reset, lost reply).
  */
 final class SimulatorHttpServer {
 
@@ -158,7 +159,17 @@ final class SimulatorHttpServer {
             reply = Reply.json(500, ControlHttpApi.map("error", "INTERNAL_SERVER_ERROR",
                     "error_description", "Internal server error"));
         }
-        send(request, reply);
+        if (reply.holdNanos() <= 0) {
+            send(request, reply);
+            return;
+        }
+        // the call has run: a client that hangs up while the reply is held back leaves its effect in place
+        Reply held = reply;
+        vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(reply.holdNanos() + 999_999), id -> {
+            if (!request.response().closed()) {
+                send(request, held);
+            }
+        });
     }
 
     private Reply route(HttpServerRequest request, Map<String, Object> bodyParams, byte[] body) {

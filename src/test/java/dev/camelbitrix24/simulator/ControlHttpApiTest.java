@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every endpoint of the /_simulator/ inspection and control API, over HTTP. */
@@ -99,6 +101,69 @@ class ControlHttpApiTest {
                 "{\"limitMillis\":2000,\"bucketMillis\":200,\"processingMillis\":300}").json();
         assertThat(limit.get("bucketMillis").asLong()).isEqualTo(200);
         assertThat(sim.control().operatingTimeLimit().processingTimePerCall().toMillis()).isEqualTo(300);
+    }
+
+    @Test
+    void setsAProcessingTimeRangeAndItsFlags() throws Exception {
+        JsonNode limit = http.postJson(api("/operating-time-limit"), "{\"processingMillis\":100,"
+                + "\"processingMaxMillis\":300,\"processingPerActivity\":true,\"holdForProcessing\":true}").json();
+        assertThat(limit.get("processingMillis").asLong()).isEqualTo(100);
+        assertThat(limit.get("processingMaxMillis").asLong()).isEqualTo(300);
+        assertThat(limit.get("processingPerActivity").asBoolean()).isTrue();
+        assertThat(limit.get("holdForProcessing").asBoolean()).isTrue();
+        assertThat(http.get(api("/state")).json().get("operatingTimeLimit")).isEqualTo(limit);
+        assertThat(sim.control().operatingTimeLimit().processingTime())
+                .isEqualTo(new ProcessingTime(Duration.ofMillis(100), Duration.ofMillis(300), true, true));
+
+        JsonNode fixed = http.postJson(api("/operating-time-limit"), "{\"processingMillis\":50}").json();
+        assertThat(fixed.get("processingMaxMillis").asLong()).as("processingMillis alone: fixed").isEqualTo(50);
+        assertThat(fixed.get("processingPerActivity").asBoolean()).as("flags kept").isTrue();
+        JsonNode notAbove = http.postJson(api("/operating-time-limit"),
+                "{\"processingMillis\":200,\"processingMaxMillis\":100}").json();
+        assertThat(notAbove.get("processingMaxMillis").asLong()).as("max not above min: fixed").isEqualTo(200);
+    }
+
+    @Test
+    void rejectsNegativeOrMalformedOperatingTimeValues() throws Exception {
+        OperatingTimeLimit before = sim.control().operatingTimeLimit();
+        for (String body : new String[] {"{\"processingMaxMillis\":-1}", "{\"processingMillis\":-5}",
+                "{\"limitMillis\":-1}", "{\"processingMaxMillis\":\"lots\"}", "{\"processingPerActivity\":\"yes\"}",
+                "{\"holdForProcessing\":1}"}) {
+            SimulatorHttpClient.Reply reply = http.postJson(api("/operating-time-limit"), body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.error()).isEqualTo("BAD_CONTROL_REQUEST");
+            String field = body.substring(2, body.indexOf('"', 2));
+            assertThat(reply.description()).as(body).contains(field);
+        }
+        assertThat(sim.control().operatingTimeLimit()).isEqualTo(before);
+    }
+
+    @Test
+    void setsTheReplyLatency() throws Exception {
+        JsonNode latency = http.postJson(api("/reply-latency"), "{\"minMillis\":550,\"maxMillis\":650}").json();
+        assertThat(latency.get("minMillis").asLong()).isEqualTo(550);
+        assertThat(latency.get("maxMillis").asLong()).isEqualTo(650);
+        assertThat(http.get(api("/state")).json().get("replyLatency")).isEqualTo(latency);
+        assertThat(sim.control().replyLatency())
+                .isEqualTo(new ReplyLatency(Duration.ofMillis(550), Duration.ofMillis(650)));
+        assertThat(http.postJson(api("/reply-latency"), "{\"minMillis\":20}").json().get("maxMillis").asLong())
+                .as("maxMillis defaults to minMillis").isEqualTo(20);
+        http.postJson(api("/reply-latency"), "{\"minMillis\":0}");
+        assertThat(sim.control().replyLatency()).isEqualTo(ReplyLatency.NONE);
+    }
+
+    @Test
+    void rejectsNegativeMissingOrInvertedReplyLatencies() throws Exception {
+        for (String body : new String[] {"{\"minMillis\":-1}", "{\"minMillis\":5,\"maxMillis\":-1}",
+                "{\"minMillis\":650,\"maxMillis\":550}", "{\"maxMillis\":100}", "{\"minMillis\":\"slow\"}"}) {
+            SimulatorHttpClient.Reply reply = http.postJson(api("/reply-latency"), body);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.error()).isEqualTo("BAD_CONTROL_REQUEST");
+            assertThat(reply.description()).as(body).isNotBlank();
+        }
+        assertThat(http.postJson(api("/reply-latency"), "{\"minMillis\":650,\"maxMillis\":550}").description())
+                .contains("550").contains("650");
+        assertThat(sim.control().replyLatency()).isEqualTo(ReplyLatency.NONE);
     }
 
     @Test
