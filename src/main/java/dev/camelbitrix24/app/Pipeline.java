@@ -3,6 +3,8 @@ package dev.camelbitrix24.app;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -29,6 +31,7 @@ public final class Pipeline implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 registerEventNotifierBeans(configured.getCamelContext());
+                registerHealthCheckBeans(configured.getCamelContext());
             }
         });
         try {
@@ -54,6 +57,14 @@ public final class Pipeline implements AutoCloseable {
             if (!management.getEventNotifiers().contains(notifier)) {
                 management.addEventNotifier(notifier);
             }
+        }
+    }
+
+    /** Adds the health checks that application.properties declares as beans (the portal-wait check) to Camel's. */
+    private static void registerHealthCheckBeans(CamelContext context) {
+        HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+        if (checks != null) {
+            context.getRegistry().findByType(HealthCheck.class).forEach(checks::register);
         }
     }
 

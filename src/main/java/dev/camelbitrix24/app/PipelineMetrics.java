@@ -8,8 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.spi.CamelEvent;
@@ -33,6 +36,9 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     static final String RETRIES = "bitrix24.retries";
     static final String BATCH_SIZE = "bitrix24.batch.size";
     static final String RATE_LIMITER_WAIT = "bitrix24.ratelimiter.wait";
+    static final String PAUSED = "bitrix24.paused";
+    static final String OPERATING_TIME_USED = "bitrix24.operating.time.used";
+    static final String OPERATING_TIME_LIMIT = "bitrix24.operating.time.limit";
 
     /** Latency buckets a dashboard can draw a distribution from without hundreds of series per outcome. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -45,6 +51,8 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     private volatile DistributionSummary batchSizes;
     private volatile Timer rateLimiterWaits;
     private volatile MeterRegistry registry;
+    private volatile double operatingUsed = Double.NaN;
+    private volatile double operatingLimit = Double.NaN;
 
     public PipelineMetrics() {
         OutcomeWritten.listenForOutcomes(this);
@@ -88,6 +96,12 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     }
 
     @Override
+    public void onOperatingTime(String method, double usedSeconds, double limitSeconds) {
+        operatingUsed = usedSeconds;
+        operatingLimit = limitSeconds;
+    }
+
+    @Override
     public void onRateLimiterWait(long waitedMillis) {
         if (registry() != null) {
             rateLimiterWaits.record(waitedMillis, TimeUnit.MILLISECONDS);
@@ -106,6 +120,20 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
                 registerAtZero(found);
                 batchSizes = DistributionSummary.builder(BATCH_SIZE)
                         .description("Deletes per batch call sent to Bitrix24").serviceLevelObjectives(1, 5, 10, 25, 49, 50)
+                        .register(found);
+                PortalWaitPause pause = getCamelContext().getRegistry().findSingleByType(PortalWaitPause.class);
+                if (pause != null) {
+                    for (Bitrix24PortalWait.Reason reason : Bitrix24PortalWait.Reason.values()) {
+                        FunctionCounter.builder(PAUSED, pause, p -> p.pausedSeconds(reason)).baseUnit("seconds")
+                                .description("Time the pipeline took no requests because the portal waits, by reason")
+                                .tag("reason", reason.name()).register(found);
+                    }
+                }
+                Gauge.builder(OPERATING_TIME_USED, this, m -> m.operatingUsed).baseUnit("seconds")
+                        .description("Operating time crm.activity.delete has used in the portal's current window")
+                        .register(found);
+                Gauge.builder(OPERATING_TIME_LIMIT, this, m -> m.operatingLimit).baseUnit("seconds")
+                        .description("The operating-time limit per window the component keeps below (NaN until learned)")
                         .register(found);
                 rateLimiterWaits = Timer.builder(RATE_LIMITER_WAIT)
                         .description("Time a request waited for the portal's request bucket before it was sent (0 when it did not)")

@@ -120,6 +120,9 @@ public class PollDispatcher {
      * {@code Activity is not found.} for them is reported as the delete it is.
      */
     private void markMayHaveDeleted(List<Request> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, Set<Long>> mayHaveDeleted = state(requests.get(0).consumer).mayHaveDeleted;
         if (mayHaveDeleted.isEmpty()) {
             return;

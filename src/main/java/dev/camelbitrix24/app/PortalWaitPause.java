@@ -30,12 +30,13 @@ public class PortalWaitPause implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalWaitPause.class);
     static final String CONSUMER_ROUTE_ID = "bitrix24-delete-requests";
+    private static final long WATCH_MILLIS = 100;
 
     private CamelContext camelContext;
     private ScheduledExecutorService scheduler;
     // guarded by this
     private Bitrix24PortalWait current;
-    private ScheduledFuture<?> resume;
+    private ScheduledFuture<?> watch;
     private long pausedSinceNanos;
     private int pauses;
     private final Map<Bitrix24PortalWait.Reason, Long> pausedNanos = new EnumMap<>(Bitrix24PortalWait.Reason.class);
@@ -73,23 +74,24 @@ public class PortalWaitPause implements CamelContextAware {
             addPausedTime(current.reason());
         }
         current = wait;
-        if (resume != null) {
-            resume.cancel(false);
+        if (watch == null) {
+            // a short periodic look rather than one task at the end: a stop never waits for a pending resume
+            watch = scheduler().scheduleWithFixedDelay(this::resumeIfDue, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
         }
         long delay = Math.max(0, wait.until().toEpochMilli() - System.currentTimeMillis());
-        resume = scheduler().schedule(this::resume, delay, TimeUnit.MILLISECONDS);
         LOG.warn("{} taking requests: {}; resuming at {} ({} s)", starting ? "Paused" : "Still paused,",
                 wait.description(), clock(wait.until()), Math.round(delay / 1000.0));
     }
 
-    private synchronized void resume() {
-        if (current == null) {
+    private synchronized void resumeIfDue() {
+        if (current == null || current.until().toEpochMilli() > System.currentTimeMillis()) {
             return;
         }
         Bitrix24PortalWait ended = current;
         addPausedTime(ended.reason());
         current = null;
-        resume = null;
+        watch.cancel(false);
+        watch = null;
         Consumer consumer = consumer();
         if (consumer == null || camelContext.isStopping() || !camelContext.isStarted()) {
             return;

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * While the pipeline works, one INFO line every {@code intervalSeconds}: how many outcomes were written in that
- * time, per second, and how many of each type; silent while idle. The failures themselves get their own line each,
+ * time, per second, and how many of each type; while the portal makes it wait, what it waits for and until when;
+ * silent while idle. The failures themselves get their own line each,
  * from {@link OutcomeRecords}.
  */
 public class ProgressLog extends EventNotifierSupport {
@@ -71,7 +73,18 @@ public class ProgressLog extends EventNotifierSupport {
         super.doStop();
     }
 
-    /** Writes the line for the time since the last one, unless nothing was written meanwhile. */
+    /** What the pipeline waits for while it is paused, else null. */
+    private String waiting() {
+        PortalWaitPause pause = getCamelContext() == null ? null
+                : getCamelContext().getRegistry().findSingleByType(PortalWaitPause.class);
+        Bitrix24PortalWait wait = pause == null ? null : pause.current();
+        return wait == null ? null : String.format("Waiting: %s; %d since start", PortalWaitPause.describe(wait), total);
+    }
+
+    /**
+     * Writes the line for the time since the last one: what was processed, or what the pipeline waits for while it is
+     * paused; nothing while it is idle.
+     */
     void logProgress() {
         String line;
         synchronized (this) {
@@ -79,15 +92,20 @@ public class ProgressLog extends EventNotifierSupport {
             long count = sinceLastLine.values().stream().mapToLong(Long::longValue).sum();
             if (count == 0) {
                 lastLineNanos = now;
-                return;
+                line = waiting();
+                if (line == null) {
+                    return;
+                }
+            } else {
+                double seconds = Math.max(1e-3, (now - lastLineNanos) / 1e9);
+                StringBuilder byType = new StringBuilder();
+                sinceLastLine.forEach((outcome, n) -> byType.append(byType.isEmpty() ? "" : ", ").append(outcome)
+                        .append('=').append(n));
+                line = String.format("Processed %d request(s) in %.1f s (%.1f/s): %s; %d since start", count, seconds,
+                        count / seconds, byType, total);
+                sinceLastLine.clear();
+                lastLineNanos = now;
             }
-            double seconds = Math.max(1e-3, (now - lastLineNanos) / 1e9);
-            StringBuilder byType = new StringBuilder();
-            sinceLastLine.forEach((outcome, n) -> byType.append(byType.isEmpty() ? "" : ", ").append(outcome).append('=').append(n));
-            line = String.format("Processed %d request(s) in %.1f s (%.1f/s): %s; %d since start", count, seconds,
-                    count / seconds, byType, total);
-            sinceLastLine.clear();
-            lastLineNanos = now;
         }
         LOG.info(line);
     }

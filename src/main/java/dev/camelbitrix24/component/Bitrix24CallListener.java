@@ -39,4 +39,11 @@ public interface Bitrix24CallListener {
      */
     default void onPortalWait(Bitrix24PortalWait wait) {
     }
+
+    /**
+     * The operating time {@code method} has used in the portal's current window, from the latest reply that reported
+     * it, and the limit the component keeps below (NaN until it is known: learned at the first 429).
+     */
+    default void onOperatingTime(String method, double usedSeconds, double limitSeconds) {
+    }
 }

@@ -151,10 +151,13 @@ final class BatchCall {
     /** A 200 batch reply: each member gets its own answer from {@code result}, {@code result_error}, {@code result_time}. */
     private void onCommands(BatchReply reply, int status) {
         for (int i = 0; i < members.size(); i++) {
+            client.limits.operatingTime().record(METHOD, reply.time(key(i)));
+        }
+        client.reportOperatingTime();
+        for (int i = 0; i < members.size(); i++) {
             PendingDelete member = members.get(i);
             String key = key(i);
             TimeFigures time = reply.time(key);
-            client.limits.operatingTime().record(METHOD, time);
             BatchReply.CommandError error = reply.error(key);
             if (error != null) {
                 int alone = ReplyClassifier.statusWhenAlone(error.code());

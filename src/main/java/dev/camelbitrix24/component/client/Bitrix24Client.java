@@ -127,6 +127,14 @@ public final class Bitrix24Client {
         return session;
     }
 
+    /** Tells the listener what the method's operating-time window holds now, after a reply that reported it. */
+    void reportOperatingTime() {
+        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(METHOD);
+        if (!Double.isNaN(s.operatingSeconds())) {
+            listener.onOperatingTime(METHOD, s.operatingSeconds(), s.limitSeconds());
+        }
+    }
+
     /** The portal-wide wait in force now (the method's operating time spent, or a portal that answers nothing), or null. */
     Bitrix24PortalWait portalPause(long nowEpochMillis) {
         long paused = limits.operatingTime().pauseMillis(METHOD, nowEpochMillis);
@@ -138,21 +146,35 @@ public final class Bitrix24Client {
 
     /**
      * How a call that ran out of retries (or was given up before them) ends. The operating-time window and the
-     * request bucket belong to the portal, so their failures are waits; a server or network failure is one too when
-     * the portal answered no call at all since this one began ({@code wholeCall}: not a command inside a batch reply,
-     * which is an answer). Everything else is the request's own failure.
+     * request bucket belong to the portal, so their failures are waits. A server or network failure of a whole call
+     * ({@code wholeCall}: not a command inside a batch reply, which is an answer) is one too when the portal answered
+     * no call since this one began and does not answer {@code profile}, its cheapest method, either: then it is down,
+     * not troubled by this request. Everything else is the request's own failure.
      */
-    Bitrix24Exception failure(Bitrix24ErrorType type, String code, String description, int status, int attempts,
-                              boolean mayHaveDeleted, boolean wholeCall, long startNanos, Throwable cause) {
+    CompletableFuture<Bitrix24Exception> failure(Bitrix24ErrorType type, String code, String description, int status,
+                                                 int attempts, boolean mayHaveDeleted, boolean wholeCall, long startNanos,
+                                                 Throwable cause) {
         String maskedCode = masker.mask(code);
         String maskedDescription = masker.mask(description);
-        Bitrix24PortalWait wait = portalWaitFor(type, wholeCall, startNanos, maskedDescription);
+        boolean mayBeDown = (type == Bitrix24ErrorType.SERVER_ERROR || type == Bitrix24ErrorType.TRANSPORT_ERROR)
+                            && wholeCall && !limits.waits().answeredSince(startNanos);
+        if (!mayBeDown) {
+            return CompletableFuture.completedFuture(typed(type, maskedCode, maskedDescription, status, attempts,
+                    mayHaveDeleted, portalWaitFor(type), cause));
+        }
+        return limits.waits().probe(this::checkProfile).thenApply(answered -> typed(type, maskedCode, maskedDescription,
+                status, attempts, mayHaveDeleted, answered ? null : limits.waits().markUnreachable(clock.getAsLong(),
+                        clock.getAsLong() + configuration.getMaxBackoff(), "No call was answered, profile neither (last: "
+                                                                        + maskedDescription + ")"), cause));
+    }
+
+    private Bitrix24Exception typed(Bitrix24ErrorType type, String code, String description, int status, int attempts,
+                                    boolean mayHaveDeleted, Bitrix24PortalWait wait, Throwable cause) {
         if (wait == null) {
-            return new Bitrix24Exception(type, maskedCode, maskedDescription, status, type.retriable(), attempts,
-                    mayHaveDeleted, cause);
+            return new Bitrix24Exception(type, code, description, status, type.retriable(), attempts, mayHaveDeleted, cause);
         }
         limits.waits().announce(wait, listener);
-        return new Bitrix24RetryLaterException(type, maskedCode, maskedDescription, status, attempts, mayHaveDeleted, wait,
+        return new Bitrix24RetryLaterException(type, code, description, status, attempts, mayHaveDeleted, wait,
                 wait.until(), cause);
     }
 
@@ -175,8 +197,8 @@ public final class Bitrix24Client {
                 Instant.ofEpochMilli(clock.getAsLong()), null);
     }
 
-    private Bitrix24PortalWait portalWaitFor(Bitrix24ErrorType type, boolean wholeCall, long startNanos,
-                                             String description) {
+    /** The portal-wide wait a failure of this type means, whatever the call: the method's window, the bucket. */
+    private Bitrix24PortalWait portalWaitFor(Bitrix24ErrorType type) {
         long now = clock.getAsLong();
         switch (type) {
             case OPERATION_TIME_LIMIT: {
@@ -191,12 +213,6 @@ public final class Bitrix24Client {
                 return new Bitrix24PortalWait(Bitrix24PortalWait.Reason.REQUEST_RATE_LIMIT,
                         Instant.ofEpochMilli(now + configuration.getRateLimitWait()), Instant.ofEpochMilli(now),
                         "The portal's request bucket stayed full (503 QUERY_LIMIT_EXCEEDED) through every attempt");
-            case SERVER_ERROR, TRANSPORT_ERROR:
-                if (wholeCall && !limits.waits().answeredSince(startNanos)) {
-                    return limits.waits().markUnreachable(now, now + configuration.getMaxBackoff(),
-                            "No call was answered since " + Instant.ofEpochMilli(now) + " (last: " + description + ")");
-                }
-                return null;
             default:
                 return null;
         }

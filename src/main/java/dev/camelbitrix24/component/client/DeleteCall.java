@@ -152,6 +152,7 @@ final class DeleteCall {
         client.limits.operatingTime().record(Bitrix24Client.METHOD, verdict.time());
         if (verdict.time() != null) {
             lastTime = verdict.time();
+            client.reportOperatingTime();
         }
         if (verdict.success()) {
             succeed(false);
@@ -290,8 +291,8 @@ final class DeleteCall {
     private void fail(Bitrix24ErrorType type, String code, String description, int status, Throwable cause) {
         LOG.debug("crm.activity.delete id={}: {} after {} attempt(s)", id, type, attempts);
         // a whole call, never a command inside a batch: unanswered failures may be the portal's
-        result.completeExceptionally(client.failure(type, code, description, status, attempts, mayHaveReached, true,
-                startNanos, cause));
+        client.failure(type, code, description, status, attempts, mayHaveReached, true, startNanos, cause)
+                .thenAccept(result::completeExceptionally);
     }
 
     private String describe(Throwable ex) {

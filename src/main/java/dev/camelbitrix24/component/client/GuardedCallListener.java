@@ -70,6 +70,15 @@ final class GuardedCallListener implements Bitrix24CallListener {
         }
     }
 
+    @Override
+    public void onOperatingTime(String method, double usedSeconds, double limitSeconds) {
+        try {
+            delegate.onOperatingTime(method, usedSeconds, limitSeconds);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     private void failed(RuntimeException e) {
         LOG.debug("The Bitrix24 call listener {} failed: {}", delegate.getClass().getName(), e.toString());
     }

@@ -40,8 +40,8 @@ final class PendingDelete {
     /** Ends it with the failure the client makes of this (a portal-wide wait or the request's own). */
     void fail(Bitrix24Client client, Bitrix24ErrorType type, String code, String description, int status, Throwable cause,
               boolean wholeCall) {
-        result.completeExceptionally(client.failure(type, code, description, status, attempts, mayHaveReached, wholeCall,
-                startNanos, cause));
+        client.failure(type, code, description, status, attempts, mayHaveReached, wholeCall, startNanos, cause)
+                .thenAccept(result::completeExceptionally);
     }
 
     /** Ends it unsent because the portal waits past its retry budget. */

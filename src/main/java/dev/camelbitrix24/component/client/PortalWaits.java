@@ -1,14 +1,17 @@
 package dev.camelbitrix24.component.client;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
  * Whether a portal answers at all, and the portal-wide wait last announced to listeners. A call failure counts against
- * the portal, not the request, only when nothing the portal sent since the call began was an answer: while other
- * calls are answered, the failure is the call's own. Shared by every endpoint calling one portal; thread-safe.
+ * the portal, not the request, only when nothing the portal sent since the call began was an answer and a probe of
+ * its cheapest method is not answered either: while other calls are answered, the failure is the call's own.
+ * Shared by every endpoint calling one portal; thread-safe.
  */
 public final class PortalWaits {
 
@@ -17,6 +20,7 @@ public final class PortalWaits {
     private long failingSince;
     private Bitrix24PortalWait unreachable;
     private Bitrix24PortalWait announced;
+    private CompletableFuture<Boolean> probe;
 
     /** The portal answered a call (a result, or an error envelope of its own, a 503 included). */
     public synchronized void onAnswered(long nowNanos) {
@@ -46,6 +50,32 @@ public final class PortalWaits {
         unreachable = new Bitrix24PortalWait(Bitrix24PortalWait.Reason.PORTAL_UNREACHABLE,
                 Instant.ofEpochMilli(retryAtEpochMillis), Instant.ofEpochMilli(since), description);
         return unreachable;
+    }
+
+    /**
+     * Whether the portal answers its cheapest call now: one probe at a time, shared by every failure that asks while
+     * it runs.
+     */
+    public CompletableFuture<Boolean> probe(Supplier<CompletableFuture<ReplyVerdict>> profile) {
+        CompletableFuture<Boolean> running;
+        synchronized (this) {
+            if (probe != null) {
+                return probe;
+            }
+            probe = new CompletableFuture<>();
+            running = probe;
+        }
+        profile.get().whenComplete((verdict, error) -> {
+            boolean answered = verdict != null && (verdict.success() || verdict.errorCode() != null);
+            synchronized (this) {
+                probe = null;
+            }
+            if (answered) {
+                onAnswered(System.nanoTime());
+            }
+            running.complete(answered);
+        });
+        return running;
     }
 
     /** The unreachable portal's wait while it lasts, else null. */
