@@ -173,6 +173,26 @@ final class BenchmarkKafka {
         }
     }
 
+    /**
+     * Waits until the outcome topics of {@code topics} hold {@code expected} records between them, or the time is up;
+     * returns the count. One client asks every 250 ms, as in {@link #awaitCount}.
+     */
+    long awaitOutcomes(PipelineTopics topics, long expected, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("count-" + SEQUENCE.incrementAndGet(), 1)) {
+            long n = outcomes(consumer, topics);
+            while (n < expected && System.nanoTime() < deadline) {
+                PipelineBenchmark.sleep(Duration.ofMillis(250));
+                n = outcomes(consumer, topics);
+            }
+            return n;
+        }
+    }
+
+    private static long outcomes(KafkaConsumer<byte[], byte[]> consumer, PipelineTopics topics) {
+        return topics.outcomeTopics().stream().mapToLong(topic -> count(consumer, topic)).sum();
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -30,7 +30,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * deletes per second after the initial burst as a share of the plan's ceiling, and what was refused;</li>
  * <li>{@code throughput}: limits off, deletes per second for a naive one-call-per-record route, this pipeline (in a
  * child JVM, whose peak heap and resident memory are measured) and a hand-written batch loop;</li>
- * <li>{@code latency}: limits off, request to outcome at a steady 100 requests per second.</li>
+ * <li>{@code latency}: limits off, request to outcome at a steady 100 requests per second;</li>
+ * <li>{@code operating-ceiling}: standard plan with the operating-time limit binding (scaled 1:5 from the cloud's,
+ * 120 ms charged per delete), sustained deletes per second over three windows after a learning one as a share of
+ * that ceiling, and the 429 refusals of each window;</li>
+ * <li>{@code drain-standard}: standard plan, the time from a fresh start to drain a backlog, for this pipeline and
+ * for the official JS SDK's {@code batchByChunk} (installed with npm into target/, run by node), against the plan's
+ * schedule.</li>
  * </ol>
  * System properties: {@code benchmark.quick=true} (short runs), {@code benchmark.phases} (comma-separated, default
  * all), {@code benchmark.seconds} (measured seconds of each ceiling phase), {@code benchmark.warmup} and
@@ -47,7 +53,8 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         String phasesText = System.getProperty("benchmark.phases", "");
         Set<String> phases = phasesText.isBlank()
-                ? Set.of("ceiling-standard", "ceiling-enterprise", "throughput", "latency")
+                ? Set.of("ceiling-standard", "ceiling-enterprise", "throughput", "latency", "operating-ceiling",
+                         "drain-standard")
                 : Set.of(phasesText.split("\\s*,\\s*"));
         int seconds = Integer.getInteger("benchmark.seconds", QUICK ? 30 : 180);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -71,6 +78,12 @@ public final class PipelineBenchmark {
             }
             if (phases.contains("latency")) {
                 report.put("latency", Latency.run(kafka, table));
+            }
+            if (phases.contains("operating-ceiling")) {
+                report.put("operatingCeiling", OperatingCeiling.run(kafka, table));
+            }
+            if (phases.contains("drain-standard")) {
+                report.put("drainStandard", DrainSchedule.run(kafka, table));
             }
         }
         report.put("finished", Instant.now().toString());
