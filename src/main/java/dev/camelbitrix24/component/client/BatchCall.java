@@ -46,6 +46,8 @@ final class BatchCall {
     private URI target;
     private int redirects;
     private boolean refreshed;
+    /** When the latest attempt was let go. */
+    private long sentNanos;
 
     BatchCall(Bitrix24Client client, DeleteBatcher batcher, List<PendingDelete> members, URI target) {
         this.client = client;
@@ -94,6 +96,7 @@ final class BatchCall {
         }
         LOG.debug("batch of {} deletes: sending", members.size());
         client.limits.operatingTime().sent(METHOD, members.size());
+        sentNanos = System.nanoTime();
         try {
             client.http.execute(SimpleRequestBuilder.post(target).setBody(bytes, ContentType.APPLICATION_JSON).build(),
                     WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
@@ -114,7 +117,7 @@ final class BatchCall {
         }
         BatchReply reply = status == 200 ? BatchReply.read(client.mapper, response.getBodyBytes()) : null;
         if (reply != null) {
-            client.limits.onAccepted(System.nanoTime());
+            client.limits.onAccepted(System.nanoTime(), sentNanos);
             onCommands(reply, status);
             return;
         }

@@ -54,6 +54,8 @@ final class DeleteCall {
     private volatile int attempts;
     private int redirects;
     private boolean refreshed;
+    /** When the latest attempt was let go. */
+    private long sentNanos;
     private volatile boolean mayHaveReached;
     private int lastStatus;
     private TimeFigures lastTime;
@@ -108,6 +110,7 @@ final class DeleteCall {
         pacerWait.sending(client.limits, client.listener);
         LOG.debug("crm.activity.delete id={}: attempt {}", id, attempts);
         client.limits.operatingTime().sent(Bitrix24Client.METHOD, 1);
+        sentNanos = System.nanoTime();
         try {
             client.http.execute(request,
                     WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
@@ -141,7 +144,7 @@ final class DeleteCall {
         if (verdict.type() == Bitrix24ErrorType.RATE_LIMITED) {
             client.limits.onRateLimited(System.nanoTime());
         } else if (verdict.errorCode() != null || verdict.success()) {
-            client.limits.onAccepted(System.nanoTime());
+            client.limits.onAccepted(System.nanoTime(), sentNanos);
         } else {
             client.limits.waits().onUnanswered(client.clock.getAsLong());
         }

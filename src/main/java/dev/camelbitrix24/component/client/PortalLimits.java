@@ -19,11 +19,11 @@ public record PortalLimits(RequestPacer pacer, OperatingTimeGuard operatingTime,
         }
     }
 
-    /** The portal answered a request without refusing it for the bucket. */
-    public void onAccepted(long nowNanos) {
+    /** The portal answered a request, sent at {@code sentNanos}, without refusing it for the bucket. */
+    public void onAccepted(long nowNanos, long sentNanos) {
         waits.onAnswered(nowNanos);
         if (pacer != null) {
-            pacer.onAccepted();
+            pacer.onAccepted(nowNanos - sentNanos);
         }
     }
 }

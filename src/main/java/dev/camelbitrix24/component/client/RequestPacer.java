@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * The client side of Bitrix24's request-rate limit (PROTOCOL §4.1): a leaky bucket of {@code burst} requests
- * draining {@code perSecond}, kept one step behind the portal's so that no request is refused. Adaptive like the
+ * draining {@code perSecond}, the whole burst first, then kept behind the portal's by what may still be on its way,
+ * so that no request is refused. Adaptive like the
  * official JS SDK (§4.3): a 503 fills the bucket (nothing more goes out until it drains); five 503s within a minute
  * lower rate and burst by 20 %; 20 successes in a row raise them by 10 %, up to the plan. Thread-safe.
  */
@@ -31,15 +32,20 @@ public final class RequestPacer {
     private final Deque<Long> refusals = new ArrayDeque<>();
 
     /**
-     * Requests kept in reserve below the portal's bucket: a request is counted here when it is let go and by the portal
-     * when it arrives, and one held up on its way (a busy connection, a slow thread) can arrive after a later one, when
-     * the portal's bucket is fuller than ours was. Two requests of room cover a second of such delays at 2/s.
+     * The most requests kept in reserve below the portal's bucket. A request is counted here when it is let go and by
+     * the portal when it arrives; one held up on its way can arrive after a later one, when the portal's bucket is
+     * fuller than ours was, by at most the drain rate times the delay. A request's delay on the way is shorter than its
+     * round trip, so the reserve is the drain rate times the longest recent round trip (none before the first reply:
+     * the first burst arrives at a bucket it alone fills), and never more than this.
      */
-    private static final double MARGIN = 2;
+    private static final double MAX_MARGIN = 2;
+    /** How fast the longest round trip seen is forgotten, per reply. */
+    private static final double ROUND_TRIP_DECAY = 0.95;
+    private double roundTripSeconds;
 
     private RequestPacer(String plan, double burst, double perSecond, long nowNanos) {
         this.plan = plan;
-        this.planBurst = Math.max(1, burst - MARGIN);
+        this.planBurst = burst;
         this.planRate = perSecond;
         this.burst = planBurst;
         this.rate = perSecond;
@@ -85,11 +91,12 @@ public final class RequestPacer {
     /** Takes one request from the bucket and returns 0, or returns how many milliseconds to wait before asking again. */
     public synchronized long reserve(long nowNanos) {
         drain(nowNanos);
-        if (level + 1 <= burst) {
+        double room = Math.max(1, burst - margin());
+        if (level + 1 <= room) {
             level += 1;
             return 0;
         }
-        return Math.max(1, (long) Math.ceil((level + 1 - burst) / rate * 1000));
+        return Math.max(1, (long) Math.ceil((level + 1 - room) / rate * 1000));
     }
 
     /** A 503 QUERY_LIMIT_EXCEEDED: the portal's bucket is full, whoever filled it (another process counts too). */
@@ -109,13 +116,18 @@ public final class RequestPacer {
         }
     }
 
-    /** A request the portal accepted. */
-    public synchronized void onAccepted() {
+    /** A request the portal accepted, {@code roundTripNanos} after it was let go. */
+    public synchronized void onAccepted(long roundTripNanos) {
+        roundTripSeconds = Math.max(roundTripNanos / 1e9, roundTripSeconds * ROUND_TRIP_DECAY);
         if (++successes >= SUCCESSES_TO_SPEED_UP) {
             successes = 0;
             rate = Math.min(planRate, rate * SPEED_UP);
             burst = Math.min(planBurst, burst * SPEED_UP);
         }
+    }
+
+    private double margin() {
+        return Math.min(MAX_MARGIN, rate * roundTripSeconds);
     }
 
     private void drain(long nowNanos) {

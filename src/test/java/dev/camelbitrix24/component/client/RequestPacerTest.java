@@ -11,9 +11,9 @@ class RequestPacerTest {
     private static final long SECOND = 1_000_000_000L;
 
     @Test
-    void theStandardPlanLetsABurstOf50LessTwoOfMarginThenTwoPerSecond() {
+    void theStandardPlanLetsTheWholeBurstOf50ThenTwoPerSecond() {
         RequestPacer pacer = RequestPacer.forPlan("standard", 0);
-        for (int i = 0; i < 48; i++) {
+        for (int i = 0; i < 50; i++) {
             assertThat(pacer.reserve(0)).as("request %d", i).isZero();
         }
         assertThat(pacer.reserve(0)).isEqualTo(500);
@@ -22,9 +22,34 @@ class RequestPacerTest {
     }
 
     @Test
+    void slowRoundTripsKeepAMarginForRequestsStillOnTheirWay() {
+        RequestPacer pacer = RequestPacer.forPlan("standard", 0);
+        for (int i = 0; i < 50; i++) {
+            assertThat(pacer.reserve(0)).isZero();
+        }
+        // a reply 600 ms after its request went out: a request on its way may reach the portal up to 1.2 drains late
+        pacer.onAccepted(600_000_000L);
+        assertThat(pacer.reserve(SECOND / 2)).as("the bucket must drain to 47.8 first").isBetween(600L, 601L);
+        assertThat(pacer.reserve(1_100_000_000L)).isZero();
+        // a local portal answers in milliseconds: next to no margin, and it is never more than two requests
+        RequestPacer fast = RequestPacer.forPlan("standard", 0);
+        fast.onAccepted(5_000_000L);
+        for (int i = 0; i < 49; i++) {
+            assertThat(fast.reserve(0)).isZero();
+        }
+        assertThat(fast.reserve(0)).as("the 50th waits out 0.01 of a drain").isBetween(1L, 10L);
+        RequestPacer slow = RequestPacer.forPlan("standard", 0);
+        slow.onAccepted(10 * SECOND);
+        for (int i = 0; i < 48; i++) {
+            assertThat(slow.reserve(0)).isZero();
+        }
+        assertThat(slow.reserve(0)).isEqualTo(500);
+    }
+
+    @Test
     void plansAreReadByNameOrFigures() {
-        assertThat(RequestPacer.forPlan("enterprise", 0).currentBurst()).isEqualTo(248);
-        assertThat(RequestPacer.forPlan("2/1", 0).currentBurst()).as("never below one").isEqualTo(1);
+        assertThat(RequestPacer.forPlan("enterprise", 0).currentBurst()).isEqualTo(250);
+        assertThat(RequestPacer.forPlan("2/1", 0).currentBurst()).isEqualTo(2);
         assertThat(RequestPacer.forPlan("enterprise", 0).currentRate()).isEqualTo(5);
         assertThat(RequestPacer.forPlan("10/0.5", 0).currentRate()).isEqualTo(0.5);
         assertThat(RequestPacer.forPlan("off", 0)).isNull();
@@ -42,18 +67,18 @@ class RequestPacerTest {
             pacer.onRateLimited(i * SECOND);
         }
         assertThat(pacer.currentRate()).isEqualTo(1.6);
-        assertThat(pacer.currentBurst()).isCloseTo(38.4, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(pacer.currentBurst()).isCloseTo(40, org.assertj.core.data.Offset.offset(1e-9));
         for (int i = 0; i < 19; i++) {
-            pacer.onAccepted();
+            pacer.onAccepted(0);
         }
         assertThat(pacer.currentRate()).isEqualTo(1.6);
-        pacer.onAccepted();
+        pacer.onAccepted(0);
         assertThat(pacer.currentRate()).isCloseTo(1.76, org.assertj.core.data.Offset.offset(1e-9));
         for (int i = 0; i < 200; i++) {
-            pacer.onAccepted();
+            pacer.onAccepted(0);
         }
         assertThat(pacer.currentRate()).as("never above the plan").isEqualTo(2);
-        assertThat(pacer.currentBurst()).isEqualTo(48);
+        assertThat(pacer.currentBurst()).isEqualTo(50);
     }
 
     @Test
