@@ -14,6 +14,7 @@ import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * While the pipeline is paused for the portal's operating-time window, a graceful stop returns at once and commits
  * none of the held requests, and a SIGKILL loses none: the next run deletes them all, each with one outcome.
  */
+@Tag("fire")
 class PausedPipelineStopsAndCrashesCleanlyTest {
 
     private static final int REQUESTS = 40;

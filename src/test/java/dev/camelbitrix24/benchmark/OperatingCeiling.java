@@ -13,7 +13,7 @@ import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
 
 /**
- * Phase 5, the operating-time limit binds (standard plan, the cloud's limit scaled 1:5, 120 ms charged per delete):
+ * Phase 5, the operating-time limit binds (standard plan, the cloud's limit scaled 1:5, 80 to 160 ms charged per delete):
  * sustained deletes per second over the measured windows as a share of limit / processing time / window, and the 429
  * refusals of each window. The pipeline's own operating-time setting stays at its default: it must learn the limit.
  */
@@ -29,10 +29,12 @@ final class OperatingCeiling {
         OperatingTimeLimit limit = OperatingTimeLimit.DEFAULT
                 .withLimit(Duration.ofSeconds(PipelineBenchmark.QUICK ? 24 : 96))
                 .withBucketLength(Duration.ofSeconds(PipelineBenchmark.QUICK ? 3 : 12))
-                .withProcessingTimePerCall(Duration.ofMillis(120));
+                // a seeded draw per delete, 80 to 160 ms: the component must estimate a cost that varies
+                .withProcessingTime(Duration.ofMillis(80), Duration.ofMillis(160));
         long windowMillis = limit.window().toMillis();
         long bucketMillis = limit.bucketLength().toMillis();
-        double ceiling = limit.limit().toMillis() / (double) limit.processingTimePerCall().toMillis()
+        double meanMillis = (limit.processingTime().min().toMillis() + limit.processingTime().max().toMillis()) / 2.0;
+        double ceiling = limit.limit().toMillis() / meanMillis
                          / (windowMillis / 1000.0);
         int windows = 1 + MEASURED_WINDOWS;
         // more than even the request-rate limit lets through in the whole run (burst, then 100 deletes/s), so that
@@ -40,8 +42,8 @@ final class OperatingCeiling {
         int requests = RatePlan.STANDARD.burst() * 50
                        + (int) (RatePlan.STANDARD.perSecond() * 50 * windows * windowMillis / 1000) + 5_000;
         PipelineBenchmark.log("5 operating ceiling: limit " + limit.limit().toSeconds() + " s over 10 x "
-                              + limit.bucketLength().toSeconds() + " s, " + limit.processingTimePerCall().toMillis()
-                              + " ms per delete (ceiling " + PipelineBenchmark.round(ceiling) + "/s); " + requests
+                              + limit.bucketLength().toSeconds() + " s, " + limit.processingTime().min().toMillis()
+                              + "-" + limit.processingTime().max().toMillis() + " ms per delete (ceiling " + PipelineBenchmark.round(ceiling) + "/s); " + requests
                               + " requests; 1 learning window + " + MEASURED_WINDOWS + " measured");
         Map<String, Object> r = new LinkedHashMap<>();
         try (Bitrix24Simulator sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).webhookCode("benchmark")
@@ -87,7 +89,8 @@ final class OperatingCeiling {
             r.put("limitSeconds", limit.limit().toSeconds());
             r.put("bucketSeconds", limit.bucketLength().toSeconds());
             r.put("windowSeconds", windowMillis / 1000);
-            r.put("processingMillisPerDelete", limit.processingTimePerCall().toMillis());
+            r.put("processingMillisPerDelete", limit.processingTime().min().toMillis() + "-"
+                                               + limit.processingTime().max().toMillis());
             r.put("ceilingPerSecond", PipelineBenchmark.round(ceiling));
             r.put("requests", requests);
             r.put("measuredWindows", MEASURED_WINDOWS);
@@ -105,7 +108,8 @@ final class OperatingCeiling {
             r.put("otherOutcomes", other);
             r.put("deletedOnPortal", requests - sim.control().activityCount());
             table.add(new String[] {"5 operating-time ceiling (standard plan, " + limit.limit().toSeconds() + " s per "
-                + windowMillis / 1000 + " s window, " + limit.processingTimePerCall().toMillis() + " ms per delete; "
+                + windowMillis / 1000 + " s window, " + limit.processingTime().min().toMillis() + "-"
+                + limit.processingTime().max().toMillis() + " ms per delete; "
                 + MEASURED_WINDOWS + " windows after 1)",
                 PipelineBenchmark.round(perSecond) + " deletes/s = " + PipelineBenchmark.round(perSecond / ceiling) + " of "
                 + PipelineBenchmark.round(ceiling) + "/s",
