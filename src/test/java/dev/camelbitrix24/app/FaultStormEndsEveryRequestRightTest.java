@@ -48,6 +48,8 @@ import static org.awaitility.Awaitility.await;
 class FaultStormEndsEveryRequestRightTest {
 
     private static final String CLIENT_ID = "storm.app";
+    /** The cloud's limit, over ten buckets of 100 ms: never reached here, and the 429 windows reset within a second. */
+    private static final OperatingTimeLimit OPEN = OperatingTimeLimit.DEFAULT.withBucketLength(Duration.ofMillis(100));
     private static final String CLIENT_SECRET = "storm-client-secret-value";
     private static final String HTML_500 = "<html><head><title>500 Internal Server Error</title></head><body>"
             + "<center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>";
@@ -63,7 +65,7 @@ class FaultStormEndsEveryRequestRightTest {
 
         try (PipelineTestEnvironment env = PipelineTestEnvironment.start();
              Bitrix24Simulator simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(seedActivities)
-                     .ratePlan(RatePlan.OFF).randomSeed(seed).start();
+                     .ratePlan(RatePlan.OFF).randomSeed(seed).operatingTimeLimit(OPEN).start();
              TopicLoad load = new TopicLoad(env.broker.bootstrapServers())) {
             SimulatorControl control = simulator.control();
             control.registerOAuthApp(CLIENT_ID, CLIENT_SECRET);
@@ -136,13 +138,14 @@ class FaultStormEndsEveryRequestRightTest {
             AtomicInteger expiries = new AtomicInteger();
             ScheduledExecutorService weather = Executors.newSingleThreadScheduledExecutor();
             try (Pipeline pipeline = Pipeline.start(settings)) {
-                // 429 windows: now and then the method is blocked by its operating-time limit for about a second
+                // 429 windows: now and then the method is blocked by its operating-time limit for about a second (a
+                // window of ten 100 ms buckets, so that operating_reset_at is always within a second or two)
                 weather.scheduleWithFixedDelay(() -> {
                     control.setOperatingTimeLimit(new OperatingTimeLimit(Duration.ZERO, Duration.ofMillis(100),
                             Duration.ofMillis(5), Duration.ZERO));
                     windows.incrementAndGet();
                     sleep(800);
-                    control.setOperatingTimeLimit(OperatingTimeLimit.DEFAULT);
+                    control.setOperatingTimeLimit(OPEN);
                 }, 300, 1500, TimeUnit.MILLISECONDS);
                 // once a wave has all its outcomes, the access tokens expire and the next wave is sent
                 int sent = waves.get(0).size();
@@ -161,7 +164,7 @@ class FaultStormEndsEveryRequestRightTest {
             } finally {
                 weather.shutdownNow();
                 weather.awaitTermination(5, TimeUnit.SECONDS);
-                control.setOperatingTimeLimit(OperatingTimeLimit.DEFAULT);
+                control.setOperatingTimeLimit(OPEN);
             }
             control.clearFaults();
 

@@ -156,7 +156,14 @@ class Bitrix24ProducerTest {
         assertThat(error.getErrorCode()).isNull();
         assertThat(error.getErrorDescription()).contains("text/html");
         assertThat(error.getAttempts()).isEqualTo(3);
-        assertThat(portal.requests()).hasSize(3);
+        // no call was answered, so the component asked profile; it got the gateway's page too: the portal is down, the
+        // request has not failed on its own account
+        assertThat(portal.requests()).extracting(ScriptedPortal.Request::path).filteredOn(p -> p.endsWith("/profile.json"))
+                .hasSize(1);
+        assertThat(portal.requests()).hasSize(4);
+        assertThat(error).isInstanceOf(Bitrix24RetryLaterException.class);
+        assertThat(((Bitrix24RetryLaterException) error).getPortalWait().reason())
+                .isEqualTo(Bitrix24PortalWait.Reason.PORTAL_UNREACHABLE);
     }
 
     @Test
