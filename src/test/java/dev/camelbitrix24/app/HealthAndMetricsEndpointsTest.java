@@ -117,6 +117,14 @@ class HealthAndMetricsEndpointsTest {
         assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_count", null, null)).isEqualTo(batches);
         // a 503 fills the pacer's bucket: the call after it waited for a slot
         assertThat(value(metrics, "bitrix24_ratelimiter_wait_seconds_sum", null, null)).isPositive();
+        // the waits: no pause here (the one 429 is retried within the budget), but the series are there from the start;
+        // the operating time the simulator reported is followed, the limit not learned without a window spent
+        for (String reason : List.of("OPERATING_TIME_LIMIT", "REQUEST_RATE_LIMIT", "PORTAL_UNREACHABLE")) {
+            assertThat(metrics).containsPattern("(?m)^bitrix24_paused_seconds_total\\{[^}]*reason=\"" + reason + "\"");
+            assertThat(value(metrics, "bitrix24_paused_seconds_total", "reason", reason)).isZero();
+        }
+        assertThat(metrics).containsPattern("(?m)^bitrix24_operating_time_used_seconds(\\{[^}]*})? \\d")
+                .containsPattern("(?m)^bitrix24_operating_time_limit_seconds(\\{[^}]*})? NaN");
         assertThat(metrics).contains("camel_routes_running_routes").doesNotContain("/rest/1/")
                 .doesNotContain(env.simulator.webhookUrl());
 
