@@ -167,6 +167,10 @@ public final class OperatingTimeGuard {
                 return inFlight > 0 ? PROBE_POLL_MILLIS : 0;
             }
             if (room() < cost) {
+                if (inFlight > 0) {
+                    // the deletes in flight were counted at the average: their replies say what they really cost
+                    return PROBE_POLL_MILLIS;
+                }
                 // nothing more fits until the oldest minute of the window expires
                 blockedUntil = resetAtSeconds * 1000 + 1000;
                 return blockedUntil - now;
