@@ -8,7 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
+import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -28,9 +30,18 @@ public record PipelineTopics(String requests, String succeeded, String notFound,
 
     /** The topic names as configured ({@code bitrix24.topic.*}). */
     public static PipelineTopics from(PipelineSettings settings) {
-        return new PipelineTopics(settings.get("bitrix24.topic.requests"), settings.get("bitrix24.topic.succeeded"),
-                settings.get("bitrix24.topic.not-found"), settings.get("bitrix24.topic.rejected"),
-                settings.get("bitrix24.topic.invalid"), settings.get("bitrix24.topic.dead-letter"));
+        return from(settings::get);
+    }
+
+    /** The topic names as the running pipeline's Camel context resolves them. */
+    public static PipelineTopics from(CamelContext camelContext) {
+        return from(key -> camelContext.resolvePropertyPlaceholders("{{" + key + "}}"));
+    }
+
+    private static PipelineTopics from(UnaryOperator<String> setting) {
+        return new PipelineTopics(setting.apply("bitrix24.topic.requests"), setting.apply("bitrix24.topic.succeeded"),
+                setting.apply("bitrix24.topic.not-found"), setting.apply("bitrix24.topic.rejected"),
+                setting.apply("bitrix24.topic.invalid"), setting.apply("bitrix24.topic.dead-letter"));
     }
 
     public List<String> outcomeTopics() {

@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 public class PortalWaitPause implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalWaitPause.class);
-    static final String CONSUMER_ROUTE_ID = "bitrix24-delete-requests";
     private static final long WATCH_MILLIS = 100;
 
     private CamelContext camelContext;
@@ -144,7 +143,7 @@ public class PortalWaitPause implements CamelContextAware {
     }
 
     private Consumer consumer() {
-        Route route = camelContext == null ? null : camelContext.getRoute(CONSUMER_ROUTE_ID);
+        Route route = camelContext == null ? null : camelContext.getRoute(PollDispatcher.CONSUMER_ROUTE_ID);
         return route == null ? null : route.getConsumer();
     }
 

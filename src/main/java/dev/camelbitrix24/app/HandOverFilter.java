@@ -1,0 +1,112 @@
+package dev.camelbitrix24.app;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which records of a camel-kafka hand-over are still this consumer's to process. camel-kafka's batching consumer hands
+ * over a poll's records while it handles the next poll, so a record may be stale by then: its partition was taken away
+ * by a rebalance, or the consumer was moved back before it (a seek, or a rebalance that reset the position to the
+ * committed offset); it will be consumed again where it belongs. A record this consumer already wrote the outcome of
+ * (fetched again after a rebalance) is not processed again, and its partition is committed past it. One hand-over can
+ * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped.
+ */
+final class HandOverFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandOverFilter.class);
+
+    private HandOverFilter() {
+    }
+
+    /** The records of a hand-over that are still this consumer's to process, with their consumer, partition and offset. */
+    static List<PollRequest> current(List<?> records, Function<Consumer<?, ?>, ConsumerState> states) {
+        List<PollRequest> requests = new ArrayList<>(records.size());
+        Map<TopicPartition, Long> doneUpTo = null;
+        Set<TopicPartition> alreadyDone = new HashSet<>();
+        int alreadyDoneCount = 0;
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        Consumer<?, ?> consumer = null;
+        Set<TopicPartition> assignment = null;
+        Map<TopicPartition, Set<Long>> taken = new HashMap<>();
+        int stale = 0;
+        int twice = 0;
+        for (Object record : records) {
+            Exchange exchange = (Exchange) record;
+            KafkaManualCommit manual = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (!(manual instanceof DefaultKafkaManualCommit commit)) {
+                throw new IllegalStateException("No " + KafkaConstants.MANUAL_COMMIT + " header: the request consumer must run "
+                                                + "with batching=true, allowManualCommit=true and autoCommitEnable=false");
+            }
+            if (consumer == null) {
+                // one poll comes from one consumer (one per consumer thread), and we run on its thread
+                consumer = commit.getConsumer();
+                assignment = consumer.assignment();
+                doneUpTo = states.apply(consumer).doneUpTo;
+            }
+            TopicPartition partition = commit.getPartition();
+            long offset = commit.getRecordOffset();
+            Long position = assignment.contains(partition) ? position(consumer, partition, positions) : null;
+            if (position == null || offset >= position) {
+                stale++;
+                continue;
+            }
+            if (offset < doneUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
+                alreadyDone.add(partition);
+                alreadyDoneCount++;
+                continue;
+            }
+            if (!taken.computeIfAbsent(partition, p -> new HashSet<>()).add(offset)) {
+                // the same record twice in one hand-over: camel-kafka queued it from a poll, then a rebalance reset the
+                // position behind it and the next poll fetched it again before the queue was handed over
+                twice++;
+                continue;
+            }
+            requests.add(new PollRequest(exchange, consumer, partition, offset));
+        }
+        if (stale > 0 || alreadyDoneCount > 0 || twice > 0) {
+            LOG.info("Of {} requests handed over, {} were stale (partition moved, or consumer moved back before them; they "
+                     + "are consumed again where they belong), {} already had their outcome (fetched again after a "
+                     + "rebalance) and {} were second copies of a request in the same hand-over (fetched again after a "
+                     + "rebalance, before the first copy was handed over); none of these is processed",
+                    records.size(), stale, alreadyDoneCount, twice);
+        }
+        if (!alreadyDone.isEmpty()) {
+            // they were written but perhaps never committed: commit them now (a poll with requests to process commits
+            // past them anyway), so that nobody processes them again
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : alreadyDone) {
+                if (requests.stream().noneMatch(r -> r.partition.equals(partition))) {
+                    offsets.put(partition, PartitionCommits.committedAt(doneUpTo.get(partition),
+                            states.apply(consumer).stamp(partition, System.currentTimeMillis())));
+                }
+            }
+            PartitionCommits.commit(consumer, offsets);
+        }
+        return requests;
+    }
+
+    private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {
+        try {
+            return positions.computeIfAbsent(partition, consumer::position);
+        } catch (KafkaException e) {
+            // no position now (a wakeup while it was looked up, say): treated as stale, consumed again later
+            return null;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.camelbitrix24.app;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit rule, in one place. After a poll, per partition: one {@code commitSync} behind the unbroken run of
+ * requests whose outcome Kafka acknowledged, and a seek back to the first request without one, so that it and what
+ * follows are consumed again (outcomes already written behind it are remembered, not written again). Each commit
+ * keeps in its metadata a time before which no outcome of a request behind it was written, where a later search for
+ * written outcomes starts. After an unexpected failure nothing of the poll is committed.
+ */
+final class PartitionCommits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionCommits.class);
+    private static final int COMMIT_ATTEMPTS = 3;
+    /** Commit metadata: no outcome of a request behind the commit was written before this time. */
+    private static final String COMMITTED_AT = "committed-at=";
+
+    private PartitionCommits() {
+    }
+
+    /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
+    static void commitAndRewind(List<PollRequest> requests, ConsumerState state, long pollStartedAt) {
+        Map<TopicPartition, TreeMap<Long, PollRequest>> byPartition = new HashMap<>();
+        for (PollRequest request : requests) {
+            byPartition.computeIfAbsent(request.partition, p -> new TreeMap<>()).put(request.offset, request);
+        }
+        Consumer<?, ?> consumer = requests.get(0).consumer;
+        Map<TopicPartition, Long> doneUpTo = state.doneUpTo;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, TreeMap<Long, PollRequest>> partition : byPartition.entrySet()) {
+            PollRequest lastWritten = null;
+            PollRequest firstUnwritten = null;
+            for (PollRequest request : partition.getValue().values()) {
+                if (!request.written()) {
+                    firstUnwritten = request;
+                    break;
+                }
+                lastWritten = request;
+            }
+            if (lastWritten != null) {
+                // stamped with the poll's start: no outcome of a request behind this commit was written before it
+                offsets.put(partition.getKey(), committedAt(lastWritten.offset + 1, state.stamp(partition.getKey(),
+                        pollStartedAt)));
+                doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
+            }
+            if (firstUnwritten != null) {
+                // the requests behind it that do have their outcome are counted as done when they come back
+                Set<Long> written = state.written.computeIfAbsent(partition.getKey(), p -> new HashSet<>());
+                partition.getValue().tailMap(firstUnwritten.offset, false).values().stream()
+                        .filter(PollRequest::written).forEach(r -> written.add(r.offset));
+                if (!written.isEmpty()) {
+                    state.writtenSince.putIfAbsent(partition.getKey(), pollStartedAt);
+                }
+                if (firstUnwritten.held == null) {
+                    LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it without an outcome "
+                             + "are consumed again", partition.getKey(), firstUnwritten.offset,
+                            firstUnwritten.failure().getMessage());
+                }
+                // on the consumer's thread, inside its poll loop: the consumer may be used here. Records of this
+                // partition already handed over are now behind the position, so they are dropped as stale
+                consumer.seek(partition.getKey(), firstUnwritten.offset);
+                doneUpTo.put(partition.getKey(), firstUnwritten.offset);
+            }
+        }
+        commit(consumer, offsets);
+    }
+
+    /** After an unexpected failure: nothing of this poll is committed, and every partition goes back to its start. */
+    static void rewind(List<PollRequest> requests, ConsumerState state, RuntimeException failure) {
+        LOG.error("The requests of a poll could not be run ({}); they are consumed again", failure.toString(), failure);
+        Consumer<?, ?> consumer = requests.get(0).consumer;
+        Map<TopicPartition, Long> first = new HashMap<>();
+        requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
+        Set<TopicPartition> assignment = consumer.assignment();
+        first.forEach((partition, offset) -> {
+            if (assignment.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+            state.doneUpTo.put(partition, offset);
+            // the outcomes this poll did write are looked for again when its requests come back
+            state.written.remove(partition);
+        });
+    }
+
+    static void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(30));
+                return;
+            } catch (WakeupException | TimeoutException e) {
+                // a wakeup is how camel-kafka interrupts a poll when it stops; it is spent now, so the commit may go on.
+                // A commit is idempotent, so one that timed out may be sent again
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
+                    return;
+                }
+            } catch (KafkaException e) {
+                // the partition moved to another instance meanwhile: it may process these again, never fewer
+                LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
+                return;
+            }
+        }
+    }
+
+
+    /** When a commit of this pipeline was made (from its metadata), or null for none or somebody else's. */
+    static Long committedAt(OffsetAndMetadata commit) {
+        if (commit == null || commit.metadata() == null || !commit.metadata().startsWith(COMMITTED_AT)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(commit.metadata().substring(COMMITTED_AT.length()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A commit of {@code offset} that says no outcome of a request behind it was written before {@code stampMillis}. */
+    static OffsetAndMetadata committedAt(long offset, long stampMillis) {
+        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis);
+    }
+}

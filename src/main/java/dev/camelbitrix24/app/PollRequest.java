@@ -1,0 +1,44 @@
+package dev.camelbitrix24.app;
+
+import dev.camelbitrix24.component.Bitrix24RetryLaterException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** One request of a poll: its exchange, where it came from, and what became of it. */
+final class PollRequest {
+    final Exchange exchange;
+    final Consumer<?, ?> consumer;
+    final TopicPartition partition;
+    final long offset;
+    volatile boolean written;
+    Throwable lastFailure;
+    /** Set when the component gave it back without an outcome. */
+    Bitrix24RetryLaterException held;
+
+    PollRequest(Exchange exchange, Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+        this.exchange = exchange;
+        this.consumer = consumer;
+        this.partition = partition;
+        this.offset = offset;
+    }
+
+    boolean written() {
+        return written || exchange.getException() == null;
+    }
+
+    Throwable failure() {
+        return lastFailure != null ? lastFailure : exchange.getException();
+    }
+
+    /**
+     * The Kafka endpoint the outcome record was being written to when the request failed, or null when it failed
+     * before its outcome record was made (nothing to write again: the request itself is consumed again).
+     */
+    String outcomeEndpoint() {
+        String to = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
+        boolean outcomeMade = exchange.getMessage().getHeader(OutcomeHeaders.OUTCOME) != null;
+        return outcomeMade && to != null && to.startsWith("kafka:") ? to : null;
+    }
+}
