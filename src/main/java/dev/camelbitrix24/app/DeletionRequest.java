@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,15 +16,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.camelbitrix24.component.ActivityIdResolver;
 
 /**
  * A deletion request as read from the request topic: the activity id, and the optional requestId that every outcome
- * echoes. {@link #parse(byte[])} is strict on purpose: a request that could be read two ways deletes nothing.
+ * echoes. {@link #parse(byte[])} is strict on purpose: a request that could be read two ways deletes nothing (a
+ * top-level field the pipeline or Bitrix24 reads given twice, an {@code ID} that differs from {@code id}).
  */
 public record DeletionRequest(long id, String requestId) {
 
-    // leading zeros, signs, blanks and exponents are refused: only the one canonical spelling of a number is accepted
-    private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
+    /** The top-level fields that decide what is deleted and what is echoed: Bitrix24 reads {@code ID} before {@code id}. */
+    private static final Set<String> READ_FIELDS = Set.of("id", "ID", "requestId");
     private static final int QUOTE_LIMIT = 40;
     // ": enable `JsonReadFeature.X` to allow" and ", from `StreamReadConstraints.getMaxNestingDepth()`"
     // and " (bound as `com.fasterxml...JsonNode`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"
@@ -32,9 +36,8 @@ public record DeletionRequest(long id, String requestId) {
     private static final Pattern PARSER_LOCATION = Pattern.compile(" *(\\(start marker )?at \\[Source:[^\\]]*]\\)?");
     private static final int MESSAGE_LIMIT = 200;
 
+    // no STRICT_DUPLICATE_DETECTION: a duplicate inside an ignored field changes nothing; the top level is checked here
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // {"id":1,"id":2} must not silently mean 2
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -46,8 +49,9 @@ public record DeletionRequest(long id, String requestId) {
 
     /**
      * The common case, read as a stream of tokens (no UTF-8 decoding, no tree): an ASCII object with an id that is a
-     * positive number or a string of digits, and a requestId that is a string or null. Null for anything else, which
-     * {@link #parseAndDescribe} reads again: it accepts exactly the same values and says what is wrong with the rest.
+     * positive number or a string of digits, a requestId that is a string or null, and no {@code ID}. Null for anything
+     * else, which {@link #parseAndDescribe} reads again: it accepts exactly the same values and says what is wrong with
+     * the rest.
      */
     static DeletionRequest parsePlain(byte[] value) {
         if (value == null || value.length == 0 || value[0] != '{') {
@@ -60,17 +64,20 @@ public record DeletionRequest(long id, String requestId) {
         }
         long id = -1;
         String requestId = null;
+        boolean requestIdSeen = false;
         try (JsonParser json = MAPPER.createParser(value)) {
             json.nextToken();
             for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
                 String field = json.currentName();
                 JsonToken next = json.nextToken();
                 if ("id".equals(field)) {
+                    if (id != -1) {
+                        return null;
+                    }
                     if (next == JsonToken.VALUE_NUMBER_INT && json.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                         id = json.getLongValue();
-                    } else if (next == JsonToken.VALUE_STRING && json.getTextLength() <= 18
-                               && DIGITS.matcher(json.getText()).matches()) {
-                        id = Long.parseLong(json.getText());
+                    } else if (next == JsonToken.VALUE_STRING) {
+                        id = ActivityIdResolver.decimalDigits(json.getText());
                     } else {
                         return null;
                     }
@@ -78,11 +85,18 @@ public record DeletionRequest(long id, String requestId) {
                         return null;
                     }
                 } else if ("requestId".equals(field)) {
+                    if (requestIdSeen) {
+                        return null;
+                    }
+                    requestIdSeen = true;
                     if (next == JsonToken.VALUE_STRING) {
                         requestId = json.getText();
                     } else if (next != JsonToken.VALUE_NULL) {
                         return null;
                     }
+                } else if ("ID".equals(field)) {
+                    // what Bitrix24 would read: compared with id by the describing reading
+                    return null;
                 } else {
                     json.skipChildren();
                 }
@@ -91,7 +105,7 @@ public record DeletionRequest(long id, String requestId) {
                 return null;
             }
         } catch (IOException e) {
-            // malformed, a duplicate field, nested too deep: described by parseAndDescribe
+            // malformed, nested too deep: described by parseAndDescribe
             return null;
         }
         return new DeletionRequest(id, requestId);
@@ -121,8 +135,48 @@ public record DeletionRequest(long id, String requestId) {
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("the value is " + describe(root) + ", not a JSON object with an id", null);
         }
+        String twice = readFieldGivenTwice(text);
+        if (twice != null) {
+            throw new InvalidRequestException("the field " + twice + " is given more than once; a request that could be "
+                    + "read two ways deletes nothing", null);
+        }
         String requestId = readRequestId(root.get("requestId"));
-        return new DeletionRequest(readId(root.get("id"), requestId), requestId);
+        long id = readId(root.get("id"), requestId);
+        JsonNode upper = root.get("ID");
+        if (upper != null && !upper.isNull() && idOrNothing(upper) != id) {
+            throw new InvalidRequestException("the request carries both id " + id + " and ID "
+                    + shorten(upper.toString(), QUOTE_LIMIT) + ", and Bitrix24 reads ID; a request that could be read "
+                    + "two ways deletes nothing", requestId);
+        }
+        return new DeletionRequest(id, requestId);
+    }
+
+    /** The first of {@link #READ_FIELDS} that the object (already read once, so well-formed) gives twice at its top level. */
+    private static String readFieldGivenTwice(String text) {
+        Set<String> seen = new HashSet<>();
+        try (JsonParser json = MAPPER.createParser(text)) {
+            json.nextToken();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                if (READ_FIELDS.contains(field) && !seen.add(field)) {
+                    return field;
+                }
+                json.nextToken();
+                json.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a value read once could not be read again", e);
+        }
+        return null;
+    }
+
+    /** The id an {@code ID} field denotes, read by the rules of {@code id}; -1 when it denotes none. */
+    private static long idOrNothing(JsonNode node) {
+        try {
+            return readId(node, null);
+        } catch (InvalidRequestException e) {
+            return -1;
+        }
     }
 
     private static String decodeUtf8(byte[] value) {
@@ -164,16 +218,16 @@ public record DeletionRequest(long id, String requestId) {
         }
         if (node.isTextual()) {
             String text = node.textValue();
-            if (!DIGITS.matcher(text).matches()) {
+            long id = ActivityIdResolver.decimalDigits(text);
+            if (id == ActivityIdResolver.NOT_DIGITS) {
                 throw new InvalidRequestException("id must be a positive integer written with decimal digits only, got \""
                         + shorten(text, QUOTE_LIMIT) + "\"", requestId);
             }
-            try {
-                return Long.parseLong(text);
-            } catch (NumberFormatException e) {
+            if (id == ActivityIdResolver.TOO_LARGE) {
                 throw new InvalidRequestException("id \"" + shorten(text, QUOTE_LIMIT) + "\" is larger than a 64-bit integer",
                         requestId);
             }
+            return positive(id, "\"" + shorten(text, QUOTE_LIMIT) + "\"", requestId);
         }
         throw new InvalidRequestException("id must be a positive integer (a JSON number or a string of decimal digits), got "
                 + describe(node), requestId);
