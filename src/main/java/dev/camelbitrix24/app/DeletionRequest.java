@@ -25,6 +25,12 @@ import dev.camelbitrix24.component.ActivityIdResolver;
  */
 public record DeletionRequest(long id, String requestId) {
 
+    /**
+     * The longest requestId, in characters, that is echoed (a header and the succeeded value carry it): without a
+     * limit a request near the broker's record limit would give an outcome Kafka refuses, and stall its partition.
+     */
+    public static final int REQUEST_ID_LIMIT = 256;
+
     /** The top-level fields that decide what is deleted and what is echoed: Bitrix24 reads {@code ID} before {@code id}. */
     private static final Set<String> READ_FIELDS = Set.of("id", "ID", "requestId");
     private static final int QUOTE_LIMIT = 40;
@@ -89,7 +95,7 @@ public record DeletionRequest(long id, String requestId) {
                         return null;
                     }
                     requestIdSeen = true;
-                    if (next == JsonToken.VALUE_STRING) {
+                    if (next == JsonToken.VALUE_STRING && json.getTextLength() <= REQUEST_ID_LIMIT) {
                         requestId = json.getText();
                     } else if (next != JsonToken.VALUE_NULL) {
                         return null;
@@ -198,7 +204,12 @@ public record DeletionRequest(long id, String requestId) {
         if (!node.isTextual()) {
             throw new InvalidRequestException("requestId must be a string, got " + describe(node), null);
         }
-        return node.textValue();
+        String requestId = node.textValue();
+        if (requestId.length() > REQUEST_ID_LIMIT && requestId.codePointCount(0, requestId.length()) > REQUEST_ID_LIMIT) {
+            // not echoed anywhere, not even shortened: the outcome shows no requestId at all
+            throw new InvalidRequestException("requestId is longer than " + REQUEST_ID_LIMIT + " characters", null);
+        }
+        return requestId;
     }
 
     private static long readId(JsonNode node, String requestId) {

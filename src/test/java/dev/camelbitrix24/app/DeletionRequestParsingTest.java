@@ -146,6 +146,25 @@ class DeletionRequestParsingTest {
     }
 
     @Test
+    void aRequestIdLongerThan256CharactersIsRefusedAndNotEchoed() {
+        String longest = "r".repeat(DeletionRequest.REQUEST_ID_LIMIT);
+        assertThat(parse("{\"id\":5,\"requestId\":\"" + longest + "\"}")).isEqualTo(new DeletionRequest(5, longest));
+        // characters, not UTF-16 units: 256 emoji are 512 chars
+        String emoji = "😀".repeat(DeletionRequest.REQUEST_ID_LIMIT);
+        assertThat(parse("{\"id\":5,\"requestId\":\"" + emoji + "\"}").requestId()).isEqualTo(emoji);
+
+        for (String tooLong : new String[] {longest + "r", "😀".repeat(257), "r".repeat(900_000)}) {
+            InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class,
+                    () -> parse("{\"id\":5,\"requestId\":\"" + tooLong + "\"}"));
+            assertThat(e).isNotNull();
+            assertThat(e.getErrorDescription()).isEqualTo("requestId is longer than 256 characters");
+            assertThat(e.getRequestId()).as("not echoed").isNull();
+            assertThat(DeletionRequest.parsePlain(("{\"id\":5,\"requestId\":\"" + tooLong + "\"}")
+                    .getBytes(StandardCharsets.UTF_8))).isNull();
+        }
+    }
+
+    @Test
     void quotesAtMostAShortPieceOfAHugeValue() {
         String huge = "x".repeat(1_000_000);
         InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class,
