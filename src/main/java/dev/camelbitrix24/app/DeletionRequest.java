@@ -136,7 +136,7 @@ public record DeletionRequest(long id, String requestId) {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the value is not valid JSON: "
-                    + shorten(withoutParserHints(e.getOriginalMessage()), MESSAGE_LIMIT), null);
+                    + RequestText.shorten(withoutParserHints(e.getOriginalMessage()), MESSAGE_LIMIT), null);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("the value is " + describe(root) + ", not a JSON object with an id", null);
@@ -151,8 +151,8 @@ public record DeletionRequest(long id, String requestId) {
         JsonNode upper = root.get("ID");
         if (upper != null && !upper.isNull() && idOrNothing(upper) != id) {
             throw new InvalidRequestException("the request carries both id " + id + " and ID "
-                    + shorten(upper.toString(), QUOTE_LIMIT) + ", and Bitrix24 reads ID; a request that could be read "
-                    + "two ways deletes nothing", requestId);
+                    + RequestText.shorten(upper.toString(), QUOTE_LIMIT) + ", and Bitrix24 reads ID; a request that "
+                    + "could be read two ways deletes nothing", requestId);
         }
         return new DeletionRequest(id, requestId);
     }
@@ -218,27 +218,27 @@ public record DeletionRequest(long id, String requestId) {
         }
         if (node.isIntegralNumber()) {
             if (!node.canConvertToLong()) {
-                throw new InvalidRequestException("id " + shorten(node.asText(), QUOTE_LIMIT)
+                throw new InvalidRequestException("id " + RequestText.shorten(node.asText(), QUOTE_LIMIT)
                         + " is larger than a 64-bit integer", requestId);
             }
             return positive(node.longValue(), node.asText(), requestId);
         }
         if (node.isNumber()) {
             throw new InvalidRequestException("id must be a whole number written without a fraction or an exponent, got "
-                    + shorten(node.asText(), QUOTE_LIMIT), requestId);
+                    + RequestText.shorten(node.asText(), QUOTE_LIMIT), requestId);
         }
         if (node.isTextual()) {
             String text = node.textValue();
             long id = ActivityIdResolver.decimalDigits(text);
             if (id == ActivityIdResolver.NOT_DIGITS) {
                 throw new InvalidRequestException("id must be a positive integer written with decimal digits only, got \""
-                        + shorten(text, QUOTE_LIMIT) + "\"", requestId);
+                        + RequestText.shorten(text, QUOTE_LIMIT) + "\"", requestId);
             }
             if (id == ActivityIdResolver.TOO_LARGE) {
-                throw new InvalidRequestException("id \"" + shorten(text, QUOTE_LIMIT) + "\" is larger than a 64-bit integer",
-                        requestId);
+                throw new InvalidRequestException("id \"" + RequestText.shorten(text, QUOTE_LIMIT)
+                        + "\" is larger than a 64-bit integer", requestId);
             }
-            return positive(id, "\"" + shorten(text, QUOTE_LIMIT) + "\"", requestId);
+            return positive(id, "\"" + RequestText.shorten(text, QUOTE_LIMIT) + "\"", requestId);
         }
         throw new InvalidRequestException("id must be a positive integer (a JSON number or a string of decimal digits), got "
                 + describe(node), requestId);
@@ -268,32 +268,6 @@ public record DeletionRequest(long id, String requestId) {
             return "a number";
         }
         return "a string";
-    }
-
-    /**
-     * A piece of the request for a description: at most {@code limit} characters, control characters escaped, so an
-     * outcome header or log line never holds a line break or terminal escape that came from a request.
-     */
-    private static String shorten(String text, int limit) {
-        if (text == null) {
-            return "";
-        }
-        String piece = text.length() <= limit ? text : text.substring(0, limit) + "...";
-        StringBuilder out = new StringBuilder(piece.length());
-        piece.codePoints().forEach(c -> {
-            if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     /** Jackson's messages end with advice for programmers ("enable `JsonReadFeature...` to allow") and a source location: not for a user. */
