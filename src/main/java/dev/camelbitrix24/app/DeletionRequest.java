@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,15 +16,23 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.camelbitrix24.component.ActivityIdResolver;
 
 /**
  * A deletion request as read from the request topic: the activity id, and the optional requestId that every outcome
- * echoes. {@link #parse(byte[])} is strict on purpose: a request that could be read two ways deletes nothing.
+ * echoes. {@link #parse(byte[])} is strict on purpose: a request that could be read two ways deletes nothing (a
+ * top-level field the pipeline or Bitrix24 reads given twice, an {@code ID} that differs from {@code id}).
  */
 public record DeletionRequest(long id, String requestId) {
 
-    // leading zeros, signs, blanks and exponents are refused: only the one canonical spelling of a number is accepted
-    private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]*");
+    /**
+     * The longest requestId, in characters, that is echoed (a header and the succeeded value carry it): without a
+     * limit a request near the broker's record limit would give an outcome Kafka refuses, and stall its partition.
+     */
+    public static final int REQUEST_ID_LIMIT = 256;
+
+    /** The top-level fields that decide what is deleted and what is echoed: Bitrix24 reads {@code ID} before {@code id}. */
+    private static final Set<String> READ_FIELDS = Set.of("id", "ID", "requestId");
     private static final int QUOTE_LIMIT = 40;
     // ": enable `JsonReadFeature.X` to allow" and ", from `StreamReadConstraints.getMaxNestingDepth()`"
     // and " (bound as `com.fasterxml...JsonNode`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`"
@@ -32,9 +42,8 @@ public record DeletionRequest(long id, String requestId) {
     private static final Pattern PARSER_LOCATION = Pattern.compile(" *(\\(start marker )?at \\[Source:[^\\]]*]\\)?");
     private static final int MESSAGE_LIMIT = 200;
 
+    // no STRICT_DUPLICATE_DETECTION: a duplicate inside an ignored field changes nothing; the top level is checked here
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // {"id":1,"id":2} must not silently mean 2
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -46,8 +55,9 @@ public record DeletionRequest(long id, String requestId) {
 
     /**
      * The common case, read as a stream of tokens (no UTF-8 decoding, no tree): an ASCII object with an id that is a
-     * positive number or a string of digits, and a requestId that is a string or null. Null for anything else, which
-     * {@link #parseAndDescribe} reads again: it accepts exactly the same values and says what is wrong with the rest.
+     * positive number or a string of digits, a requestId that is a string or null, and no {@code ID}. Null for anything
+     * else, which {@link #parseAndDescribe} reads again: it accepts exactly the same values and says what is wrong with
+     * the rest.
      */
     static DeletionRequest parsePlain(byte[] value) {
         if (value == null || value.length == 0 || value[0] != '{') {
@@ -60,17 +70,20 @@ public record DeletionRequest(long id, String requestId) {
         }
         long id = -1;
         String requestId = null;
+        boolean requestIdSeen = false;
         try (JsonParser json = MAPPER.createParser(value)) {
             json.nextToken();
             for (JsonToken token = json.nextToken(); token == JsonToken.FIELD_NAME; token = json.nextToken()) {
                 String field = json.currentName();
                 JsonToken next = json.nextToken();
                 if ("id".equals(field)) {
+                    if (id != -1) {
+                        return null;
+                    }
                     if (next == JsonToken.VALUE_NUMBER_INT && json.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                         id = json.getLongValue();
-                    } else if (next == JsonToken.VALUE_STRING && json.getTextLength() <= 18
-                               && DIGITS.matcher(json.getText()).matches()) {
-                        id = Long.parseLong(json.getText());
+                    } else if (next == JsonToken.VALUE_STRING) {
+                        id = ActivityIdResolver.decimalDigits(json.getText());
                     } else {
                         return null;
                     }
@@ -78,11 +91,18 @@ public record DeletionRequest(long id, String requestId) {
                         return null;
                     }
                 } else if ("requestId".equals(field)) {
-                    if (next == JsonToken.VALUE_STRING) {
+                    if (requestIdSeen) {
+                        return null;
+                    }
+                    requestIdSeen = true;
+                    if (next == JsonToken.VALUE_STRING && json.getTextLength() <= REQUEST_ID_LIMIT) {
                         requestId = json.getText();
                     } else if (next != JsonToken.VALUE_NULL) {
                         return null;
                     }
+                } else if ("ID".equals(field)) {
+                    // what Bitrix24 would read: compared with id by the describing reading
+                    return null;
                 } else {
                     json.skipChildren();
                 }
@@ -91,7 +111,7 @@ public record DeletionRequest(long id, String requestId) {
                 return null;
             }
         } catch (IOException e) {
-            // malformed, a duplicate field, nested too deep: described by parseAndDescribe
+            // malformed, nested too deep: described by parseAndDescribe
             return null;
         }
         return new DeletionRequest(id, requestId);
@@ -116,13 +136,53 @@ public record DeletionRequest(long id, String requestId) {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the value is not valid JSON: "
-                    + shorten(withoutParserHints(e.getOriginalMessage()), MESSAGE_LIMIT), null);
+                    + RequestText.shorten(withoutParserHints(e.getOriginalMessage()), MESSAGE_LIMIT), null);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRequestException("the value is " + describe(root) + ", not a JSON object with an id", null);
         }
+        String twice = readFieldGivenTwice(text);
+        if (twice != null) {
+            throw new InvalidRequestException("the field " + twice + " is given more than once; a request that could be "
+                    + "read two ways deletes nothing", null);
+        }
         String requestId = readRequestId(root.get("requestId"));
-        return new DeletionRequest(readId(root.get("id"), requestId), requestId);
+        long id = readId(root.get("id"), requestId);
+        JsonNode upper = root.get("ID");
+        if (upper != null && !upper.isNull() && idOrNothing(upper) != id) {
+            throw new InvalidRequestException("the request carries both id " + id + " and ID "
+                    + RequestText.shorten(upper.toString(), QUOTE_LIMIT) + ", and Bitrix24 reads ID; a request that "
+                    + "could be read two ways deletes nothing", requestId);
+        }
+        return new DeletionRequest(id, requestId);
+    }
+
+    /** The first of {@link #READ_FIELDS} that the object (already read once, so well-formed) gives twice at its top level. */
+    private static String readFieldGivenTwice(String text) {
+        Set<String> seen = new HashSet<>();
+        try (JsonParser json = MAPPER.createParser(text)) {
+            json.nextToken();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                if (READ_FIELDS.contains(field) && !seen.add(field)) {
+                    return field;
+                }
+                json.nextToken();
+                json.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a value read once could not be read again", e);
+        }
+        return null;
+    }
+
+    /** The id an {@code ID} field denotes, read by the rules of {@code id}; -1 when it denotes none. */
+    private static long idOrNothing(JsonNode node) {
+        try {
+            return readId(node, null);
+        } catch (InvalidRequestException e) {
+            return -1;
+        }
     }
 
     private static String decodeUtf8(byte[] value) {
@@ -144,7 +204,12 @@ public record DeletionRequest(long id, String requestId) {
         if (!node.isTextual()) {
             throw new InvalidRequestException("requestId must be a string, got " + describe(node), null);
         }
-        return node.textValue();
+        String requestId = node.textValue();
+        if (requestId.length() > REQUEST_ID_LIMIT && requestId.codePointCount(0, requestId.length()) > REQUEST_ID_LIMIT) {
+            // not echoed anywhere, not even shortened: the outcome shows no requestId at all
+            throw new InvalidRequestException("requestId is longer than " + REQUEST_ID_LIMIT + " characters", null);
+        }
+        return requestId;
     }
 
     private static long readId(JsonNode node, String requestId) {
@@ -153,27 +218,27 @@ public record DeletionRequest(long id, String requestId) {
         }
         if (node.isIntegralNumber()) {
             if (!node.canConvertToLong()) {
-                throw new InvalidRequestException("id " + shorten(node.asText(), QUOTE_LIMIT)
+                throw new InvalidRequestException("id " + RequestText.shorten(node.asText(), QUOTE_LIMIT)
                         + " is larger than a 64-bit integer", requestId);
             }
             return positive(node.longValue(), node.asText(), requestId);
         }
         if (node.isNumber()) {
             throw new InvalidRequestException("id must be a whole number written without a fraction or an exponent, got "
-                    + shorten(node.asText(), QUOTE_LIMIT), requestId);
+                    + RequestText.shorten(node.asText(), QUOTE_LIMIT), requestId);
         }
         if (node.isTextual()) {
             String text = node.textValue();
-            if (!DIGITS.matcher(text).matches()) {
+            long id = ActivityIdResolver.decimalDigits(text);
+            if (id == ActivityIdResolver.NOT_DIGITS) {
                 throw new InvalidRequestException("id must be a positive integer written with decimal digits only, got \""
-                        + shorten(text, QUOTE_LIMIT) + "\"", requestId);
+                        + RequestText.shorten(text, QUOTE_LIMIT) + "\"", requestId);
             }
-            try {
-                return Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("id \"" + shorten(text, QUOTE_LIMIT) + "\" is larger than a 64-bit integer",
-                        requestId);
+            if (id == ActivityIdResolver.TOO_LARGE) {
+                throw new InvalidRequestException("id \"" + RequestText.shorten(text, QUOTE_LIMIT)
+                        + "\" is larger than a 64-bit integer", requestId);
             }
+            return positive(id, "\"" + RequestText.shorten(text, QUOTE_LIMIT) + "\"", requestId);
         }
         throw new InvalidRequestException("id must be a positive integer (a JSON number or a string of decimal digits), got "
                 + describe(node), requestId);
@@ -203,32 +268,6 @@ public record DeletionRequest(long id, String requestId) {
             return "a number";
         }
         return "a string";
-    }
-
-    /**
-     * A piece of the request for a description: at most {@code limit} characters, control characters escaped, so an
-     * outcome header or log line never holds a line break or terminal escape that came from a request.
-     */
-    private static String shorten(String text, int limit) {
-        if (text == null) {
-            return "";
-        }
-        String piece = text.length() <= limit ? text : text.substring(0, limit) + "...";
-        StringBuilder out = new StringBuilder(piece.length());
-        piece.codePoints().forEach(c -> {
-            if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     /** Jackson's messages end with advice for programmers ("enable `JsonReadFeature...` to allow") and a source location: not for a user. */

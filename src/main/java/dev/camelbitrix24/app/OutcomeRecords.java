@@ -63,7 +63,8 @@ public class OutcomeRecords {
         message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(failure.getAttempts()));
 
         message.setBody(succeededValue(request, failure.getAttempts(), "notFound", true));
-        LOG.info("Request {} (activity {}): NOT_FOUND, counted as deleted", display(request.requestId()), request.id());
+        LOG.info("Request {} (activity {}): NOT_FOUND, counted as deleted", RequestText.quoted(request.requestId()),
+                request.id());
     }
 
     /** In an error handler: the failure's headers on the original record; the value stays the original bytes. */
@@ -83,19 +84,20 @@ public class OutcomeRecords {
             setIfPresent(message, OutcomeHeaders.HTTP_STATUS, b24.getHttpResponseCode() > 0 ? b24.getHttpResponseCode() : null);
             message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(b24.getAttempts()));
             if (b24.getCategory() == Bitrix24ErrorCategory.TRANSIENT) {
-                LOG.warn("Request {} (activity {}, {}): {} after {} attempt(s): {}", display(requestId), activity, where,
-                        b24.getType(), b24.getAttempts(), b24.getErrorDescription());
+                LOG.warn("Request {} (activity {}, {}): {} after {} attempt(s): {}", RequestText.quoted(requestId),
+                        activity, where, b24.getType(), b24.getAttempts(), b24.getErrorDescription());
             } else {
-                LOG.info("Request {} (activity {}, {}): {}: {}", display(requestId), activity, where, b24.getType(),
-                        b24.getErrorDescription());
+                LOG.info("Request {} (activity {}, {}): {}: {}", RequestText.quoted(requestId), activity, where,
+                        b24.getType(), b24.getErrorDescription());
             }
         } else {
             String description = failure == null ? "unknown failure"
                     : failure.getClass().getSimpleName() + ": " + withoutUrls(failure.getMessage());
             prepare(message, OutcomeHeaders.PIPELINE_ERROR, requestId);
             message.setHeader(OutcomeHeaders.ERROR_DESCRIPTION, description);
-            LOG.warn("Request {} (activity {}, {}): {}: {}", display(requestId), activity, where,
-                    OutcomeHeaders.PIPELINE_ERROR, description);
+            // the message of an unexpected exception may quote a piece of the request
+            LOG.warn("Request {} (activity {}, {}): {}: {}", RequestText.quoted(requestId), activity, where,
+                    OutcomeHeaders.PIPELINE_ERROR, RequestText.escape(description));
         }
     }
 
@@ -135,7 +137,4 @@ public class OutcomeRecords {
         return text == null ? "" : URL.matcher(text).replaceAll("<url>");
     }
 
-    private static String display(String requestId) {
-        return requestId == null ? "-" : requestId;
-    }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,12 +14,18 @@ import org.apache.camel.Message;
  * {@code id}), else in the {@link Bitrix24Constants#ACTIVITY_ID} header, else in the endpoint's {@code activityId}.
  * A body without an id (null, blank, an object without {@code id}) falls through to the header; an id that is there
  * but is not a positive integer fitting a long is refused, never replaced by another source and never sent: Bitrix24
- * itself would read {@code "12abc"} as 12 (PROTOCOL §3.1).
+ * itself would read {@code "12abc"} as 12 (PROTOCOL §3.1). A body object that carries both {@code id} and {@code ID}
+ * (which Bitrix24 reads first) with different values is ambiguous and refused too.
  */
 public final class ActivityIdResolver {
 
-    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+    /** {@link #decimalDigits}: the text is not a string of ASCII decimal digits. */
+    public static final long NOT_DIGITS = -1;
+    /** {@link #decimalDigits}: the digits denote a number larger than a long. */
+    public static final long TOO_LARGE = -2;
+
     private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    private static final BigInteger ABOVE_MAX = MAX.add(BigInteger.ONE);
     private static final Object NONE = new Object();
 
     private final ObjectMapper mapper;
@@ -79,18 +84,62 @@ public final class ActivityIdResolver {
         if (body instanceof JsonNode node) {
             if (node.isObject()) {
                 JsonNode id = node.get("id");
-                return id == null || id.isNull() ? NONE : id;
+                JsonNode upper = node.get("ID");
+                return unambiguous(id == null || id.isNull() ? null : id, upper == null || upper.isNull() ? null : upper);
             }
             return node;
         }
         if (body instanceof Map<?, ?> map) {
-            Object id = map.get("id");
-            return id == null ? NONE : id;
+            return unambiguous(map.get("id"), map.get("ID"));
         }
         if (body instanceof Number) {
             return body;
         }
         return NONE;
+    }
+
+    /** The body's {@code id}, or NONE; refused when Bitrix24 would read another id from its {@code ID} (PROTOCOL §3.1). */
+    private static Object unambiguous(Object id, Object upper) {
+        if (id == null) {
+            return NONE;
+        }
+        if (upper != null) {
+            BigInteger lower = toInteger(id);
+            if (lower == null || !lower.equals(toInteger(upper))) {
+                throw invalid("The body carries both id " + show(id) + " and ID " + show(upper)
+                              + ": Bitrix24 reads ID, this component id; an ambiguous request is never sent");
+            }
+        }
+        return id;
+    }
+
+    /**
+     * The value of a string of ASCII decimal digits, leading zeros allowed ({@code "0042"} is 42): {@link #NOT_DIGITS}
+     * when it is empty or holds anything else (signs, blanks, exponents), {@link #TOO_LARGE} when it exceeds a long.
+     */
+    public static long decimalDigits(CharSequence text) {
+        int length = text.length();
+        if (length == 0) {
+            return NOT_DIGITS;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return NOT_DIGITS;
+            }
+        }
+        int start = 0;
+        while (start < length - 1 && text.charAt(start) == '0') {
+            start++;
+        }
+        if (length - start > 19) {
+            return TOO_LARGE;
+        }
+        try {
+            return Long.parseLong(text, start, length, 10);
+        } catch (NumberFormatException e) {
+            return TOO_LARGE;
+        }
     }
 
     private static BigInteger toInteger(Object candidate) {
@@ -107,8 +156,9 @@ public final class ActivityIdResolver {
         if (candidate instanceof BigInteger big) {
             return big;
         }
-        if (candidate instanceof String text && DIGITS.matcher(text).matches()) {
-            return new BigInteger(text);
+        if (candidate instanceof String text) {
+            long value = decimalDigits(text);
+            return value == NOT_DIGITS ? null : value == TOO_LARGE ? ABOVE_MAX : BigInteger.valueOf(value);
         }
         // floating-point numbers, signs, spaces, "12abc" and other types are refused
         return null;

@@ -8,7 +8,7 @@ public enum Bitrix24ErrorCategory {
     NOT_FOUND,
     /** A permanent refusal: permissions, application context, authentication, scope, or the portal refusing the method. */
     REJECTED,
-    /** The request itself is malformed; it was never sent to Bitrix24 (or Bitrix24 said the id is invalid). */
+    /** The request itself is malformed; it was never sent to Bitrix24. */
     INVALID,
     /** A transient failure that outlived every retry: limits, server errors, network. Safe to replay later. */
     TRANSIENT

@@ -10,7 +10,7 @@ public enum Bitrix24ErrorType {
     APPLICATION_CONTEXT_REQUIRED(Bitrix24ErrorCategory.REJECTED, false),
     AUTHENTICATION_FAILED(Bitrix24ErrorCategory.REJECTED, false),
     INSUFFICIENT_SCOPE(Bitrix24ErrorCategory.REJECTED, false),
-    /** The portal refuses the call for a reason no retry changes: unknown method, wrong auth type, https required, portal deleted. */
+    /** Bitrix24 refuses the call for a reason no retry changes: unknown method, wrong auth type, https required, portal deleted, an id it reads as invalid. */
     REFUSED(Bitrix24ErrorCategory.REJECTED, false),
     INVALID_REQUEST(Bitrix24ErrorCategory.INVALID, false),
     RATE_LIMITED(Bitrix24ErrorCategory.TRANSIENT, true),

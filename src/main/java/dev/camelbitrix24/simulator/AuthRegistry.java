@@ -40,6 +40,7 @@ final class AuthRegistry {
     private final ConcurrentHashMap<String, AccessToken> accessTokens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
     private final AtomicLong refreshCount = new AtomicLong();
+    private final AtomicLong tokenRequests = new AtomicLong();
     private volatile Duration accessTokenLifetime;
 
     AuthRegistry(Duration accessTokenLifetime) {
@@ -52,6 +53,7 @@ final class AuthRegistry {
         accessTokens.clear();
         refreshTokens.clear();
         refreshCount.set(0);
+        tokenRequests.set(0);
     }
 
     Duration accessTokenLifetime() {
@@ -107,6 +109,20 @@ final class AuthRegistry {
             refreshCount.incrementAndGet();
         }
         return first;
+    }
+
+    /** Every refresh token issued so far answers invalid_grant from now on (the app was re-installed or revoked). */
+    void revokeAllRefreshTokens() {
+        refreshTokens.values().forEach(t -> t.used().set(true));
+    }
+
+    /** A request reached the token endpoint, whatever its answer. */
+    void tokenRequested() {
+        tokenRequests.incrementAndGet();
+    }
+
+    long tokenRequestCount() {
+        return tokenRequests.get();
     }
 
     void expireAllAccessTokens() {

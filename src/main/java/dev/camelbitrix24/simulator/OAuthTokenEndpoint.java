@@ -20,6 +20,7 @@ final class OAuthTokenEndpoint {
     }
 
     Reply handle(Map<String, Object> params, String baseUrl) {
+        auth.tokenRequested();
         String grantType = string(params.get("grant_type"));
         if (!"refresh_token".equals(grantType)) {
             return error("unsupported_grant_type", "Unsupported grant type");

@@ -137,6 +137,16 @@ public final class SimulatorControl {
         portal.auth.expireAllAccessTokens();
     }
 
+    /** Every refresh token issued so far answers {@code invalid_grant} from now on. */
+    public void revokeRefreshTokens() {
+        portal.auth.revokeAllRefreshTokens();
+    }
+
+    /** Requests at the token endpoint, whatever their answer ({@code invalid_grant} included). */
+    public long tokenRequestCount() {
+        return portal.auth.tokenRequestCount();
+    }
+
     /** Successful refreshes at the token endpoint. */
     public long tokenRefreshCount() {
         return portal.auth.refreshCount();

@@ -96,6 +96,10 @@ class MalformedRequestsNeverReachBitrix24Test {
             assertThat(o.header(OutcomeHeaders.HTTP_STATUS)).as(bad.name()).isNull();
             assertThat(o.header("case")).as("the request's own header").isEqualTo(bad.name());
             assertThat(o.record().value()).as("original bytes of %s", bad.name()).isEqualTo(sentValues.get("bad:" + bad.name()));
+            if (o.header(OutcomeHeaders.REQUEST_ID) != null) {
+                assertThat(o.header(OutcomeHeaders.REQUEST_ID)).as("requestId echoed for %s", bad.name())
+                        .hasSizeLessThanOrEqualTo(DeletionRequest.REQUEST_ID_LIMIT);
+            }
             assertThat(description).as("description of %s", bad.name())
                     .isNotBlank()
                     .contains(bad.expectedPhrase())

@@ -1,12 +1,15 @@
 package dev.camelbitrix24.app;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.Bitrix24Constants;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.support.CapturedOutput;
+import org.apache.logging.log4j.Level;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -14,6 +17,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The outcome headers and values, on exchanges shaped like the ones the Kafka consumer and the component make. */
 class OutcomeRecordsTest {
@@ -86,6 +90,29 @@ class OutcomeRecordsTest {
                 .containsEntry(OutcomeHeaders.ERROR_CODE, "").containsEntry(OutcomeHeaders.ERROR_DESCRIPTION, "Activity is not found.")
                 .containsEntry(OutcomeHeaders.HTTP_STATUS, "400").containsEntry(OutcomeHeaders.ATTEMPTS, "1")
                 .doesNotContainKey(OutcomeHeaders.REQUEST_ID);
+    }
+
+    @Test
+    void aTooLongRequestIdIsAnInvalidRequestThatEchoesNothingAndKeepsTheOriginalBytes() {
+        String requestId = "x".repeat(300_000);
+        String request = "{\"id\":5,\"requestId\":\"" + requestId + "\"}";
+        Exchange exchange = consumed(request);
+        try (CapturedOutput output = new CapturedOutput(Map.of("dev.camelbitrix24.app", Level.INFO))) {
+            Throwable refused = catchThrowable(() -> new RequestValidator().validate(exchange));
+            assertThat(refused).isInstanceOf(InvalidRequestException.class);
+            // the route restores the original message (useOriginalMessage) before the error step
+            exchange.getMessage().setBody(request.getBytes(StandardCharsets.UTF_8));
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, refused);
+            records.failed(exchange);
+
+            assertThat(output.text()).contains("requestId is longer than 256 characters").doesNotContain("xxxxxxxxxx");
+        }
+        assertThat(exchange.getMessage().getBody(String.class)).as("the original bytes").isEqualTo(request);
+        assertThat(exchange.getMessage().getHeaders()).containsEntry(OutcomeHeaders.OUTCOME, "INVALID_REQUEST")
+                .containsEntry(OutcomeHeaders.ERROR_DESCRIPTION, "requestId is longer than 256 characters")
+                .containsEntry(OutcomeHeaders.ATTEMPTS, "0")
+                .doesNotContainKey(OutcomeHeaders.REQUEST_ID);
+        assertThat(exchange.getMessage().getHeaders().values()).noneMatch(v -> String.valueOf(v).contains("xxxxxxxxxx"));
     }
 
     @Test

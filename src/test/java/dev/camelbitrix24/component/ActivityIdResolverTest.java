@@ -81,6 +81,27 @@ class ActivityIdResolverTest {
     }
 
     @Test
+    void aBodyWhoseIdAndIDDifferIsAmbiguousAndNeverSent() throws Exception {
+        // Bitrix24 reads ID before id (PROTOCOL §3.1): sending id 5 for {"ID":7,"id":5} would delete the wrong one
+        for (Object body : new Object[] {"{\"ID\":7,\"id\":5}", mapper.readTree("{\"id\":5,\"ID\":\"abc\"}"),
+                                         Map.of("ID", 7, "id", 5)}) {
+            Bitrix24Exception error = refused(body, 5L, 5L);
+            assertThat(error.getType()).as(String.valueOf(body)).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
+            assertThat(error.getAttempts()).isZero();
+            assertThat(error.getErrorDescription()).contains("both id").contains("ID");
+        }
+        assertThat(resolver.resolve(message("{\"ID\":7,\"id\":7}", null), null)).isEqualTo(7);
+        assertThat(resolver.resolve(message(Map.of("ID", "007", "id", 7), null), null)).isEqualTo(7);
+    }
+
+    @Test
+    void leadingZerosDoNotCountTowardsTheLimit() {
+        assertThat(resolver.resolve(message("0".repeat(30) + "42", null), null)).isEqualTo(42);
+        assertThat(refused("0".repeat(5) + "9223372036854775808", null, null).getType())
+                .isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
+    }
+
+    @Test
     void nonIntegerNumbersAreInvalid() {
         assertThat(refused(1.0d, null, null).getType()).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
         assertThat(refused(0, null, null).getType()).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);

@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.camelbitrix24.component.Bitrix24ErrorCategory;
+import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
 import dev.camelbitrix24.component.Bitrix24TokenStore;
 import org.slf4j.Logger;
@@ -18,24 +22,49 @@ import org.slf4j.LoggerFactory;
  * (PROTOCOL §6; refreshing twice would also burn the rotating refresh token). A call that failed with a token that was
  * already replaced just takes the new one. A component shares one session among all its endpoints with the same
  * credentials ({@link OAuthSessionRegistry}).
+ * <p>
+ * A refresh the OAuth server refuses ({@code invalid_grant}, ...) is not tried again for the same pair: PROTOCOL §6
+ * warns that an application refreshing over and over may be blocked. Calls that meet that pair fail with the same
+ * refusal, without a refresh request, until the token store holds another pair (written by another instance, or by
+ * a person who re-authorized the application); the store is read again before each such failure. A refresh that fails
+ * on the network or with a server error is retried with backoff, a bounded number of times, still single-flight.
  */
 public final class OAuthSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthSession.class);
     /** How many replaced pairs are remembered for masking besides the current one. */
     private static final int REMEMBERED = 4;
+    /** Refresh requests for one stale pair when the network or the OAuth server fails: the first and two retries. */
+    static final int REFRESH_ATTEMPTS = 3;
+    static final long REFRESH_BACKOFF_MILLIS = 500;
 
     private final Bitrix24TokenStore store;
     private final TokenRefresher refresher;
+    private final int refreshAttempts;
+    private final long refreshBackoffMillis;
     private final AtomicInteger refreshes = new AtomicInteger();
     /** The pairs this session held most recently (current included), so that maskers still know a replaced token. */
     private final Deque<Bitrix24TokenPair> recent = new ArrayDeque<>();
     private Bitrix24TokenPair current;
     private CompletableFuture<Bitrix24TokenPair> inFlight;
+    /** The pair whose refresh the OAuth server refused, and its refusal: no refresh is sent for it again. */
+    private Bitrix24TokenPair refused;
+    private Throwable refusal;
 
     public OAuthSession(Bitrix24TokenStore store, Bitrix24TokenPair initial, TokenRefresher refresher) {
+        this(store, initial, refresher, REFRESH_ATTEMPTS, REFRESH_BACKOFF_MILLIS);
+    }
+
+    /**
+     * @param refreshAttempts      refresh requests for one stale pair at most, when the network or the OAuth server fails
+     * @param refreshBackoffMillis the wait before the first retry of such a refresh, doubled before each next one
+     */
+    public OAuthSession(Bitrix24TokenStore store, Bitrix24TokenPair initial, TokenRefresher refresher,
+                        int refreshAttempts, long refreshBackoffMillis) {
         this.store = store;
         this.refresher = refresher;
+        this.refreshAttempts = Math.max(1, refreshAttempts);
+        this.refreshBackoffMillis = refreshBackoffMillis;
         this.current = store.load().orElse(initial);
         if (current == null) {
             throw new IllegalArgumentException(
@@ -58,10 +87,27 @@ public final class OAuthSession {
         if (inFlight != null) {
             return;
         }
-        store.load().ifPresent(pair -> {
-            current = pair;
-            remember(pair);
-        });
+        takeStoredPairIfNew();
+    }
+
+    /** Called with the lock held: takes the store's pair when it differs from the current one. */
+    private boolean takeStoredPairIfNew() {
+        Bitrix24TokenPair stored;
+        try {
+            stored = store.load().orElse(null);
+        } catch (RuntimeException e) {
+            // only the type: the message may quote a token
+            LOG.warn("The token store failed to load the OAuth token pair ({})", e.getClass().getName());
+            return false;
+        }
+        if (stored == null || stored.equals(current)) {
+            return false;
+        }
+        current = stored;
+        remember(stored);
+        refused = null;
+        refusal = null;
+        return true;
     }
 
     /** The tokens this session holds or held recently, for masking them in text that came from elsewhere. */
@@ -92,7 +138,9 @@ public final class OAuthSession {
 
     /**
      * The pair to use instead of {@code stale}, which Bitrix24 just refused as expired or invalid. Starts a refresh
-     * only when {@code stale} is still current and no refresh is running; otherwise joins or returns the newer pair.
+     * only when {@code stale} is still current, no refresh is running and the OAuth server has not refused one for it;
+     * otherwise joins the running one, returns the newer pair, or fails with the earlier refusal (after reading the
+     * token store once more, whose pair is taken when it differs).
      */
     public CompletableFuture<Bitrix24TokenPair> refreshAfter(Bitrix24TokenPair stale) {
         CompletableFuture<Bitrix24TokenPair> result;
@@ -103,9 +151,18 @@ public final class OAuthSession {
             if (inFlight != null) {
                 return inFlight;
             }
+            if (current.equals(refused)) {
+                return takeStoredPairIfNew() ? CompletableFuture.completedFuture(current)
+                        : CompletableFuture.failedFuture(refusal);
+            }
             result = new CompletableFuture<>();
             inFlight = result;
         }
+        attempt(stale, 1, result);
+        return result;
+    }
+
+    private void attempt(Bitrix24TokenPair stale, int attempt, CompletableFuture<Bitrix24TokenPair> result) {
         refreshes.incrementAndGet();
         CompletableFuture<Bitrix24TokenPair> refreshed;
         try {
@@ -114,21 +171,46 @@ public final class OAuthSession {
             refreshed = CompletableFuture.failedFuture(e);
         }
         refreshed.whenComplete((pair, error) -> {
-            synchronized (this) {
-                if (error == null) {
+            if (error == null) {
+                synchronized (this) {
                     current = pair;
                     remember(pair);
+                    inFlight = null;
                 }
-                inFlight = null;
-            }
-            if (error != null) {
-                result.completeExceptionally(error);
+                save(pair);
+                result.complete(pair);
                 return;
             }
-            save(pair);
-            result.complete(pair);
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            boolean retry = isTransient(cause) && attempt < refreshAttempts;
+            synchronized (this) {
+                if (takeStoredPairIfNew()) {
+                    // another instance refreshed meanwhile and saved its pair: that one is current now
+                    inFlight = null;
+                    result.complete(current);
+                    return;
+                }
+                if (!retry) {
+                    if (!isTransient(cause)) {
+                        refused = stale;
+                        refusal = cause;
+                    }
+                    inFlight = null;
+                }
+            }
+            if (!retry) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            long delay = refreshBackoffMillis << (attempt - 1);
+            LOG.debug("The OAuth token refresh failed ({}); trying again in {} ms", cause.getClass().getSimpleName(), delay);
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> attempt(stale, attempt + 1, result));
         });
-        return result;
+    }
+
+    /** A failure of the network or of the OAuth server (5xx), not its refusal: worth another refresh request. */
+    private static boolean isTransient(Throwable cause) {
+        return !(cause instanceof Bitrix24Exception b24) || b24.getCategory() == Bitrix24ErrorCategory.TRANSIENT;
     }
 
     /** Called with the lock held. */

@@ -12,7 +12,6 @@ import static dev.camelbitrix24.component.Bitrix24ErrorType.ACCESS_DENIED;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.APPLICATION_CONTEXT_REQUIRED;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.AUTHENTICATION_FAILED;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.INSUFFICIENT_SCOPE;
-import static dev.camelbitrix24.component.Bitrix24ErrorType.INVALID_REQUEST;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.NOT_FOUND;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.OPERATION_TIME_LIMIT;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.OVERLOADED;
@@ -23,8 +22,11 @@ import static dev.camelbitrix24.component.Bitrix24ErrorType.SERVER_ERROR;
 /**
  * Turns a reply of {@code crm.activity.delete} into a {@link ReplyVerdict} (PROTOCOL §3). An error is recognised by
  * the PRESENCE of the {@code error} key, whatever its value: the method's own failures carry {@code "error": ""} and
- * are told apart by their description (§3.1); system errors by their code (§3.2). A body that is not JSON, or is
- * cut short, is a server error, never a parser exception.
+ * are told apart by their description (§3.1); system errors by their code (§3.2). Only such an envelope is
+ * Bitrix24's own answer, and only it can make a failure final: a reply without one (a proxy's HTML 429 or 408, a
+ * body that is not JSON or is cut short, JSON without {@code error} or {@code result}) came from something between
+ * the client and Bitrix24, whatever its status, and is a {@code SERVER_ERROR}: retried, and replayable once retries
+ * run out. Never a parser exception.
  */
 public final class ReplyClassifier {
 
@@ -58,7 +60,8 @@ public final class ReplyClassifier {
             "activity is not found", NOT_FOUND,
             "access denied", ACCESS_DENIED,
             "application context required", APPLICATION_CONTEXT_REQUIRED,
-            "id is not defined or invalid", INVALID_REQUEST);
+            // sent, and refused by Bitrix24: INVALID_REQUEST is kept for requests refused before they are sent
+            "id is not defined or invalid", REFUSED);
 
     /** §3.2 HTTP statuses of system errors, for a batch command's error, which comes without a status of its own. */
     private static final Map<String, Integer> SYSTEM_ERROR_STATUS = Map.ofEntries(
@@ -88,8 +91,7 @@ public final class ReplyClassifier {
     public ReplyVerdict classify(int status, byte[] body, String contentType) {
         JsonNode json = parse(body);
         if (json == null || !json.isObject()) {
-            return new ReplyVerdict(status >= 400 && status < 500 ? REFUSED : SERVER_ERROR, null,
-                    describeUnreadable(status, body, contentType, json), status, null);
+            return new ReplyVerdict(SERVER_ERROR, null, describeUnreadable(status, body, contentType, json), status, null);
         }
         TimeFigures time = TimeFigures.of(json);
         if (json.has("error")) {
@@ -104,8 +106,7 @@ public final class ReplyClassifier {
             return new ReplyVerdict(null, null, null, status, time);
         }
         String what = result == null ? "a reply without result or error" : "an unexpected result " + abbreviate(result.toString());
-        return new ReplyVerdict(status >= 400 && status < 500 ? REFUSED : SERVER_ERROR, null,
-                "HTTP " + status + " with " + what, status, time);
+        return new ReplyVerdict(SERVER_ERROR, null, "HTTP " + status + " with " + what, status, time);
     }
 
     /** The type of an error envelope: by description when the code is empty (§3.1), else by code (§3.2), else by status. */

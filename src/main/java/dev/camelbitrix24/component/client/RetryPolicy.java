@@ -9,7 +9,8 @@ import dev.camelbitrix24.component.Bitrix24ErrorType;
  * Decides whether and when a failed attempt is tried again (PROTOCOL §4.3, after the official JS SDK's classifier):
  * 503 QUERY_LIMIT_EXCEEDED waits for the request bucket to drain; 429 OPERATION_TIME_LIMIT waits until the method's
  * window resets, and gives up at once when that is past the budget; server and network errors back off
- * exponentially with jitter; everything else (OVERLOAD_LIMIT, 4xx, authentication) is final.
+ * exponentially with jitter (a reply without Bitrix24's error envelope is a server error, whatever its status);
+ * everything else (OVERLOAD_LIMIT, Bitrix24's own 4xx errors, authentication) is final.
  */
 public final class RetryPolicy {
 

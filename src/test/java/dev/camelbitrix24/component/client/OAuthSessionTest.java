@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.camelbitrix24.component.Bitrix24ErrorType;
+import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
 import dev.camelbitrix24.component.InMemoryBitrix24TokenStore;
 import org.junit.jupiter.api.Test;
@@ -90,22 +92,83 @@ class OAuthSessionTest {
     }
 
     @Test
-    void aFailedRefreshFailsEveryWaiterAndAllowsALaterAttempt() throws Exception {
+    void aRefreshThatFailsOnTheNetworkIsRetriedWithBackoffForEveryWaiter() throws Exception {
         AtomicInteger refresherCalls = new AtomicInteger();
-        List<CompletableFuture<Bitrix24TokenPair>> replies = List.of(new CompletableFuture<>(),
+        List<Long> calledAt = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Bitrix24TokenPair>> replies = List.of(
+                CompletableFuture.failedFuture(new IOException("connection reset")),
+                CompletableFuture.failedFuture(new IOException("connection reset")),
                 CompletableFuture.completedFuture(NEW));
-        OAuthSession session = new OAuthSession(new InMemoryBitrix24TokenStore(), OLD,
-                refreshToken -> replies.get(refresherCalls.getAndIncrement()));
+        OAuthSession session = new OAuthSession(new InMemoryBitrix24TokenStore(), OLD, refreshToken -> {
+            calledAt.add(System.nanoTime());
+            return replies.get(refresherCalls.getAndIncrement());
+        }, 3, 50);
 
         CompletableFuture<Bitrix24TokenPair> first = session.refreshAfter(OLD);
         CompletableFuture<Bitrix24TokenPair> second = session.refreshAfter(OLD);
-        replies.get(0).completeExceptionally(new IOException("refused"));
 
-        assertThatThrownBy(first::join).hasCauseInstanceOf(IOException.class);
-        assertThatThrownBy(second::join).hasCauseInstanceOf(IOException.class);
-        assertThat(session.current()).isEqualTo(OLD);
-        assertThat(session.refreshAfter(OLD).get()).isEqualTo(NEW);
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(refresherCalls).hasValue(3);
+        // 50 ms, then 100 ms
+        assertThat(TimeUnit.NANOSECONDS.toMillis(calledAt.get(1) - calledAt.get(0))).isGreaterThanOrEqualTo(50);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(calledAt.get(2) - calledAt.get(1))).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void aRefreshThatKeepsFailingOnTheNetworkStopsAfterItsAttemptsAndALaterCallTriesAgain() throws Exception {
+        AtomicInteger refresherCalls = new AtomicInteger();
+        OAuthSession session = new OAuthSession(new InMemoryBitrix24TokenStore(), OLD, refreshToken ->
+                refresherCalls.incrementAndGet() <= 2 ? CompletableFuture.failedFuture(new IOException("refused"))
+                        : CompletableFuture.completedFuture(NEW), 2, 10);
+
+        CompletableFuture<Bitrix24TokenPair> first = session.refreshAfter(OLD);
+        CompletableFuture<Bitrix24TokenPair> second = session.refreshAfter(OLD);
+
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
         assertThat(refresherCalls).hasValue(2);
+        assertThat(session.current()).isEqualTo(OLD);
+        assertThat(session.refreshAfter(OLD).get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(refresherCalls).hasValue(3);
+    }
+
+    @Test
+    void aRefusedRefreshIsNotSentAgainForTheSamePairUntilTheStoreHoldsAnother() throws Exception {
+        AtomicInteger refresherCalls = new AtomicInteger();
+        Bitrix24Exception invalidGrant = new Bitrix24Exception(Bitrix24ErrorType.AUTHENTICATION_FAILED, "invalid_grant",
+                "Invalid refresh token", 400, 0);
+        InMemoryBitrix24TokenStore store = new InMemoryBitrix24TokenStore();
+        OAuthSession session = new OAuthSession(store, OLD, refreshToken -> {
+            refresherCalls.incrementAndGet();
+            return CompletableFuture.failedFuture(invalidGrant);
+        }, 3, 10);
+
+        for (int i = 0; i < 100; i++) {
+            CompletableFuture<Bitrix24TokenPair> refresh = session.refreshAfter(OLD);
+            assertThatThrownBy(() -> refresh.get(5, TimeUnit.SECONDS)).hasCause(invalidGrant);
+        }
+        assertThat(refresherCalls).as("one refresh request, never retried").hasValue(1);
+
+        // another instance refreshed (or the app was re-authorized) and saved its pair
+        store.save(NEW);
+        assertThat(session.refreshAfter(OLD).get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(session.current()).isEqualTo(NEW);
+        assertThat(refresherCalls).hasValue(1);
+    }
+
+    @Test
+    void aPairSavedByAnotherInstanceWhileTheRefreshFailedIsUsed() throws Exception {
+        InMemoryBitrix24TokenStore store = new InMemoryBitrix24TokenStore();
+        OAuthSession session = new OAuthSession(store, OLD, refreshToken -> {
+            // the other instance spent the refresh token a moment earlier and saved what it got
+            store.save(NEW);
+            return CompletableFuture.failedFuture(new Bitrix24Exception(Bitrix24ErrorType.AUTHENTICATION_FAILED,
+                    "invalid_grant", "Invalid refresh token", 400, 0));
+        }, 3, 10);
+
+        assertThat(session.refreshAfter(OLD).get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(session.current()).isEqualTo(NEW);
     }
 
     @Test

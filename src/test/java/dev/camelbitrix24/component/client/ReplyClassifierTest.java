@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.camelbitrix24.component.Bitrix24ErrorCategory;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,10 +48,12 @@ class ReplyClassifierTest {
     }
 
     @Test
-    void documentedInvalidIdIsInvalidRequest() throws IOException {
+    void documentedInvalidIdIsARefusalAfterTheSendNotAnInvalidRequest() throws IOException {
         ReplyVerdict verdict = classifier.classify(400, fixture("crm_deal_delete_id_invalid_400.json"), "application/json");
 
-        assertThat(verdict.type()).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
+        // INVALID_REQUEST (the invalid topic) is for requests never sent; this one was sent and Bitrix24 refused it
+        assertThat(verdict.type()).isEqualTo(Bitrix24ErrorType.REFUSED);
+        assertThat(verdict.type().category()).isEqualTo(Bitrix24ErrorCategory.REJECTED);
         assertThat(verdict.errorDescription()).isEqualTo("ID is not defined or invalid.");
     }
 
@@ -62,8 +65,8 @@ class ReplyClassifierTest {
             "Access denied                 | ACCESS_DENIED",
             "Application context required. | APPLICATION_CONTEXT_REQUIRED",
             "Application context required  | APPLICATION_CONTEXT_REQUIRED",
-            "ID is not defined or invalid. | INVALID_REQUEST",
-            "ID is not defined or invalid  | INVALID_REQUEST",
+            "ID is not defined or invalid. | REFUSED",
+            "ID is not defined or invalid  | REFUSED",
             "Something nobody documented.  | REFUSED" })
     void deleteLadderIsReadFromTheDescriptionWithOrWithoutPeriod(String description, Bitrix24ErrorType expected) {
         ReplyVerdict verdict = classify(400, "{\"error\":\"\",\"error_description\":\"" + description + "\"}");
@@ -155,12 +158,20 @@ class ReplyClassifierTest {
             "200 | [1,2,3]                                     | SERVER_ERROR",
             "200 | {\"result\":false}                         | SERVER_ERROR",
             "200 | {\"time\":{}}                              | SERVER_ERROR",
-            "404 | <html>Not Found</html>                      | REFUSED" })
+            "404 | <html>Not Found</html>                      | SERVER_ERROR",
+            "429 | <html>Too Many Requests</html>              | SERVER_ERROR",
+            "408 | <html>Request Timeout</html>                | SERVER_ERROR",
+            "400 | Bad Request                                 | SERVER_ERROR",
+            "403 | {\"message\":\"Forbidden\"}              | SERVER_ERROR",
+            "401 | [1]                                         | SERVER_ERROR" })
     void repliesThatAreNotACompleteEnvelopeAreTypedWithoutAParserException(int status, String body,
                                                                             Bitrix24ErrorType expected) {
         ReplyVerdict verdict = classifier.classify(status, body.getBytes(StandardCharsets.UTF_8), "text/html");
 
         assertThat(verdict.type()).isEqualTo(expected);
+        // not Bitrix24's own answer (a proxy's, a gateway's): never final, whatever the status
+        assertThat(verdict.type().category()).isEqualTo(Bitrix24ErrorCategory.TRANSIENT);
+        assertThat(verdict.type().retriable()).isTrue();
         assertThat(verdict.errorCode()).isNull();
         assertThat(verdict.errorDescription()).startsWith("HTTP " + status + " with");
     }

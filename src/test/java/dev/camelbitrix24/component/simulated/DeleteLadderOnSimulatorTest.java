@@ -1,6 +1,7 @@
 package dev.camelbitrix24.component.simulated;
 
 import dev.camelbitrix24.component.Bitrix24Constants;
+import dev.camelbitrix24.component.Bitrix24ErrorCategory;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.simulator.ActivitySpec;
@@ -47,14 +48,17 @@ class DeleteLadderOnSimulatorTest extends SimulatorTestSupport {
     }
 
     @Test
-    void rung2InvalidIdIsInvalidRequest() {
+    void rung2InvalidIdIsARefusalNotAnInvalidRequest() {
         // the component never sends an invalid id (InvalidIdsOnSimulatorTest); the portal's own reply is replayed
         control.injectFault(FaultSpec.status(400, "{\"error\":\"\",\"error_description\":\"ID is not defined or invalid.\"}")
                 .times(1));
 
         Bitrix24Exception error = errorOf(delete(webhookUri(""), 5L));
 
-        assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
+        // it was sent: the invalid topic is for requests that never were
+        assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.REFUSED);
+        assertThat(error.getCategory()).isEqualTo(Bitrix24ErrorCategory.REJECTED);
+        assertThat(error.getErrorDescription()).isEqualTo("ID is not defined or invalid.");
         assertThat(error.getAttempts()).isEqualTo(1);
     }
 

@@ -19,12 +19,15 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * OAuth application mode against the simulator's OAuth server: concurrent expired-token replies make exactly one
- * refresh, the rotated pair reaches the store, and the stored pair carries the application over a restart.
+ * refresh, the rotated pair reaches the store, and the stored pair carries the application over a restart; a refused
+ * refresh is not sent again for the same pair.
  */
 class OAuthOnSimulatorTest extends SimulatorTestSupport {
 
@@ -145,5 +148,49 @@ class OAuthOnSimulatorTest extends SimulatorTestSupport {
         } finally {
             other.close();
         }
+    }
+
+    @ParameterizedTest(name = "batching={0}")
+    @ValueSource(booleans = {false, true})
+    /**
+     * A refresh token the OAuth server refuses ({@code invalid_grant}) is not sent again (PROTOCOL §6: an application
+     * that refreshes over and over may be blocked); once the token store holds another pair (another instance, or a
+     * re-authorization, wrote it), the next delete uses it without a refresh.
+     */
+    void aHundredCallsWithARevokedRefreshTokenMakeAtMostOneRefreshRequest(boolean batching) throws Exception {
+        String uri = oauthUri() + "&batching=" + batching + "&maxBatchWait=10";
+        control.expireAccessTokens();
+        control.revokeRefreshTokens();
+
+        ProducerTemplate template = camel.context().createProducerTemplate();
+        List<Future<Exchange>> pending = new ArrayList<>();
+        for (long id = 100; id < 200; id++) {
+            long activityId = id;
+            pending.add(template.asyncSend(uri, e -> e.getMessage().setBody(activityId)));
+        }
+        for (Future<Exchange> future : pending) {
+            Bitrix24Exception error = errorOf(future.get(30, TimeUnit.SECONDS));
+            assertThat(error).isNotNull();
+            assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.AUTHENTICATION_FAILED);
+            assertThat(error.getErrorCode()).isEqualTo("invalid_grant");
+        }
+        assertThat(control.tokenRequestCount()).as("refresh requests").isLessThanOrEqualTo(1);
+
+        // later calls that meet the same refused pair still send none
+        assertThat(errorOf(delete(uri, 200L)).getType()).isEqualTo(Bitrix24ErrorType.AUTHENTICATION_FAILED);
+        assertThat(control.tokenRequestCount()).isLessThanOrEqualTo(1);
+        for (long id = 100; id <= 200; id++) {
+            assertThat(control.activityExists(id)).isTrue();
+        }
+
+        // another instance (or a re-authorization) writes a working pair to the store: it is used, no refresh
+        TokenPair reauthorized = control.issueTokens(CLIENT_ID, 1);
+        store.save(new Bitrix24TokenPair(reauthorized.accessToken(), reauthorized.refreshToken()));
+        Exchange exchange = delete(uri, 201L);
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getMessage().getHeader(Bitrix24Constants.OUTCOME)).isEqualTo("DELETED");
+        assertThat(control.activityExists(201)).isFalse();
+        assertThat(control.tokenRequestCount()).isLessThanOrEqualTo(1);
     }
 }
