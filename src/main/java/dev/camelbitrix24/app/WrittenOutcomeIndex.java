@@ -66,12 +66,17 @@ final class WrittenOutcomeIndex {
             Set<TopicPartition> partitions = new HashSet<>(firstOffset.keySet());
             partitions.addAll(notMetYet);
             Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
+            Map<TopicPartition, Long> ends = endOffsets(consumer, notMetYet);
             for (TopicPartition partition : notMetYet) {
                 OffsetAndMetadata commit = committed.get(partition);
-                // without a commit of ours the search would have to start at the beginning: left until it is met
-                if (PartitionCommits.committedAt(commit) != null) {
+                if (commit != null && ends.containsKey(partition) && commit.offset() >= ends.get(partition)) {
+                    // nothing uncommitted: no outcome to look for, however old its commit (it would only drag the
+                    // search back to that time)
+                    state.written.put(partition, new HashSet<>());
+                } else if (PartitionCommits.committedAt(commit) != null) {
                     firstOffset.put(partition, commit.offset());
                 }
+                // without a commit of ours the search would have to start at the beginning: left until it is met
             }
             long since = searchFrom(firstOffset.keySet(), committed, firstTimestamp);
             Map<TopicPartition, Set<Long>> found;
@@ -111,15 +116,18 @@ final class WrittenOutcomeIndex {
     }
 
     /**
-     * A moment before which no outcome of these partitions' uncommitted requests can have been written: the last
-     * commit (its time is in the commit's metadata) or the oldest request's timestamp, whichever is later, less a
-     * margin for clocks.
+     * A moment before which no outcome of these partitions' uncommitted requests can have been written: the time the
+     * last commit keeps in its metadata (this pipeline's own clock), or the oldest request's timestamp when that is
+     * later, less a margin for clocks. A request timestamp ahead of this clock is not believed (the producer's clock
+     * runs ahead, and would move the start past outcomes already written).
      */
     private static long searchFrom(Set<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed,
             Map<TopicPartition, Long> firstTimestamp) {
+        long now = System.currentTimeMillis();
         long since = Long.MAX_VALUE;
         for (TopicPartition partition : partitions) {
-            long bound = firstTimestamp.getOrDefault(partition, 0L);
+            Long requestTime = firstTimestamp.get(partition);
+            long bound = requestTime != null && requestTime <= now ? requestTime : 0L;
             Long committedAt = PartitionCommits.committedAt(committed.get(partition));
             if (committedAt != null) {
                 bound = Math.max(bound, committedAt);
@@ -127,6 +135,17 @@ final class WrittenOutcomeIndex {
             since = Math.min(since, bound);
         }
         return Math.max(0, since - CLOCK_MARGIN_MILLIS);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Consumer<?, ?> consumer, Set<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        } catch (KafkaException e) {
+            return Map.of();
+        }
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Consumer<?, ?> consumer, Set<TopicPartition> partitions) {

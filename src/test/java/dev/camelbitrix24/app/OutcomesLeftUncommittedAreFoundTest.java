@@ -13,6 +13,7 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.component.support.CapturedOutput;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.logging.log4j.Level;
@@ -75,9 +76,9 @@ class OutcomesLeftUncommittedAreFoundTest {
     }
 
     /**
-     * The search runs once for every partition the consumer was given that has a commit of the pipeline, not once per
-     * partition as its requests arrive: partitions 1 and 2 have nothing to consume at first, and their later requests
-     * need no search of their own.
+     * One search serves the partitions the consumer was given, and only those with uncommitted requests: partitions
+     * 1 and 2 have nothing to consume at first (their last commit is a week old), so they neither widen the search to
+     * that week nor need a search of their own when their later requests come.
      */
     @Test
     void oneSearchServesEveryPartitionTheConsumerWasGiven() throws Exception {
@@ -86,12 +87,17 @@ class OutcomesLeftUncommittedAreFoundTest {
         for (int partition = 0; partition < 3; partition++) {
             env.kafka.send(t.requests(), partition, "early-" + partition, utf8("{\"id\":" + (84 + partition) + "}"), Map.of());
         }
-        // an earlier run of the pipeline processed the requests of partitions 1 and 2, not the one of partition 0
-        String committedAt = "committed-at=" + System.currentTimeMillis();
+        // an earlier run of the pipeline processed the requests of partitions 1 and 2 a week ago, not the one of
+        // partition 0; an outcome of that week is still on the succeeded topic
+        long weekAgo = System.currentTimeMillis() - Duration.ofDays(7).toMillis();
+        try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers())) {
+            load.sendAll(List.of(new ProducerRecord<>(t.succeeded(), 0, weekAgo, utf8("old"), utf8("{\"id\":1}"))));
+        }
         env.kafka.admin().alterConsumerGroupOffsets(group, Map.of(
-                new TopicPartition(t.requests(), 0), new OffsetAndMetadata(0, committedAt),
-                new TopicPartition(t.requests(), 1), new OffsetAndMetadata(1, committedAt),
-                new TopicPartition(t.requests(), 2), new OffsetAndMetadata(1, committedAt))).all().get(30, TimeUnit.SECONDS);
+                new TopicPartition(t.requests(), 0), new OffsetAndMetadata(0, "committed-at=" + System.currentTimeMillis()),
+                new TopicPartition(t.requests(), 1), new OffsetAndMetadata(1, "committed-at=" + weekAgo),
+                new TopicPartition(t.requests(), 2), new OffsetAndMetadata(1, "committed-at=" + weekAgo)))
+                .all().get(30, TimeUnit.SECONDS);
 
         try (CapturedOutput output = new CapturedOutput(Map.of(WrittenOutcomes.class.getName(), Level.INFO));
              Pipeline pipeline = Pipeline.start(env.settings(t, group))) {
@@ -102,9 +108,10 @@ class OutcomesLeftUncommittedAreFoundTest {
 
             List<String> searches = output.logged().lines().filter(line -> line.contains("Searched ")).toList();
             assertThat(searches).hasSize(1);
-            assertThat(searches.get(0)).contains(t.requests() + "-0", t.requests() + "-1", t.requests() + "-2");
+            assertThat(searches.get(0)).contains("Searched 0 outcome record(s)", t.requests() + "-0")
+                    .doesNotContain(t.requests() + "-1", t.requests() + "-2");
         }
-        assertThat(env.outcomes(t)).extracting(Outcome::key).containsExactlyInAnyOrder("early-0", "later-1", "later-2");
+        assertThat(env.outcomes(t)).extracting(Outcome::key).containsExactlyInAnyOrder("old", "early-0", "later-1", "later-2");
     }
 
     /** What the dead instance's call did, done through the portal's own REST method. */
