@@ -134,9 +134,9 @@ class HealthAndMetricsEndpointsTest {
         assertThat(progressCount(log, "NOT_FOUND")).isEqualTo(1);
         assertThat(progressCount(log, "ACCESS_DENIED")).isEqualTo(1);
         assertThat(progressCount(log, "INVALID_REQUEST")).isEqualTo(1);
-        assertThat(lines(log, "Request gone ")).hasSize(1).allMatch(l -> l.contains("NOT_FOUND"));
-        assertThat(lines(log, "Request denied ")).hasSize(1).allMatch(l -> l.contains("ACCESS_DENIED"));
-        assertThat(lines(log, "Request bad ")).hasSize(1).allMatch(l -> l.contains("INVALID_REQUEST"));
+        assertThat(lines(log, "Request \"gone\" ")).hasSize(1).allMatch(l -> l.contains("NOT_FOUND"));
+        assertThat(lines(log, "Request \"denied\" ")).hasSize(1).allMatch(l -> l.contains("ACCESS_DENIED"));
+        assertThat(lines(log, "Request \"bad\" ")).hasSize(1).allMatch(l -> l.contains("INVALID_REQUEST"));
         assertThat(log).doesNotContain("\tat ").doesNotContain("Exception:").doesNotContain("/rest/1/");
     }
 

@@ -13,7 +13,7 @@ import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
 
 /**
- * Phase 5, the operating-time limit binds (standard plan, the cloud's limit scaled 1:5, 80 to 160 ms charged per delete):
+ * Phase 5, the operating-time limit binds (standard plan, the cloud's limit scaled 1:5, 100 to 140 ms charged per delete):
  * sustained deletes per second over the measured windows as a share of limit / processing time / window, and the 429
  * refusals of each window. The pipeline's own operating-time setting stays at its default: it must learn the limit.
  */
@@ -29,8 +29,9 @@ final class OperatingCeiling {
         OperatingTimeLimit limit = OperatingTimeLimit.DEFAULT
                 .withLimit(Duration.ofSeconds(PipelineBenchmark.QUICK ? 24 : 96))
                 .withBucketLength(Duration.ofSeconds(PipelineBenchmark.QUICK ? 3 : 12))
-                // a seeded draw per delete, 80 to 160 ms: the component must estimate a cost that varies
-                .withProcessingTime(Duration.ofMillis(80), Duration.ofMillis(160));
+                // a seeded draw per delete, 100 to 140 ms (all counted: the server ignores calls under 100 ms), so the
+                // component must estimate a cost that varies
+                .withProcessingTime(Duration.ofMillis(100), Duration.ofMillis(140));
         long windowMillis = limit.window().toMillis();
         long bucketMillis = limit.bucketLength().toMillis();
         double meanMillis = (limit.processingTime().min().toMillis() + limit.processingTime().max().toMillis()) / 2.0;

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * stops just short of it, instead of collecting {@code 429 OPERATION_TIME_LIMIT}.
  * <ul>
  * <li><b>What is used</b>: the latest {@code time.operating} and {@code operating_reset_at} of every reply and batch
- * command, plus an estimate for the deletes in flight (the average time a delete is charged, calls under 0.1 s
- * counting nothing, as on the server).</li>
+ * command, plus an estimate for the deletes in flight: the average time a delete is charged (calls under 0.1 s count
+ * nothing, as on the server), and twice the standard deviation of their sum, since deletes cost more or less.</li>
  * <li><b>The limit</b>: the configured one, or, when none is configured (or the portal refuses below it), learned at
  * the first 429: the highest {@code operating} any call was let through with (its own {@code operating} less its
  * {@code duration}). The portal let that much through and refused more, so the limit lies between; the lower bound
@@ -25,8 +25,10 @@ public final class OperatingTimeGuard {
 
     /** Bitrix24 does not count calls that take less than this (seconds). */
     private static final double NOT_COUNTED_BELOW = 0.1;
-    /** How much a new observation moves the estimate of a delete's cost. */
-    private static final double COST_WEIGHT = 0.1;
+    /** How much a new observation moves the estimate of a delete's cost (and of its spread). */
+    private static final double COST_WEIGHT = 0.02;
+    /** How many standard deviations of the deletes in flight are kept in hand: their sum is not known until they reply. */
+    private static final double SPREAD_KEPT = 2;
     /** How often a method waiting for its first figures after a reset looks again (ms). */
     private static final long PROBE_POLL_MILLIS = 20;
 
@@ -112,13 +114,20 @@ public final class OperatingTimeGuard {
         /** The highest sum a call was let through with: a lower bound of the limit. */
         private double provenAllowed = Double.NaN;
         private double cost = Double.NaN;
+        private double costVariance;
         private int inFlight;
         private long blockedUntil;
         private boolean blockedByGuess;
 
         synchronized void record(TimeFigures time) {
             double charged = time.duration() != null && time.duration() >= NOT_COUNTED_BELOW ? time.duration() : 0;
-            cost = Double.isNaN(cost) ? charged : cost + COST_WEIGHT * (charged - cost);
+            if (Double.isNaN(cost)) {
+                cost = charged;
+            } else {
+                double deviation = charged - cost;
+                cost += COST_WEIGHT * deviation;
+                costVariance = (1 - COST_WEIGHT) * (costVariance + COST_WEIGHT * deviation * deviation);
+            }
             double before = time.operating() - charged;
             if (before >= 0 && !(before <= provenAllowed)) {
                 provenAllowed = before;
@@ -188,7 +197,9 @@ public final class OperatingTimeGuard {
             if (stale(now)) {
                 return Math.min(wanted, 1);
             }
-            return (int) Math.max(0, Math.min(wanted, Math.floor(room() / cost)));
+            // the call's own deletes add to the spread of what is in flight
+            double spread = SPREAD_KEPT * Math.sqrt(costVariance * (inFlight + wanted));
+            return (int) Math.max(0, Math.min(wanted, Math.floor((room() - spread) / cost)));
         }
 
         synchronized void sent(int count) {
@@ -217,8 +228,9 @@ public final class OperatingTimeGuard {
             return resetAtSeconds * 1000 <= now;
         }
 
+        /** The budget left, less the deletes in flight at their average cost and their spread. */
         private double room() {
-            return limit - reserve - operating - inFlight * cost;
+            return limit - reserve - operating - inFlight * cost - SPREAD_KEPT * Math.sqrt(costVariance * inFlight);
         }
     }
 }
