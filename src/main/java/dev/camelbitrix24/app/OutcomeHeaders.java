@@ -18,6 +18,12 @@ public final class OutcomeHeaders {
     public static final String ORIGINAL_PARTITION = "bitrix24.original.partition";
     public static final String ORIGINAL_OFFSET = "bitrix24.original.offset";
     public static final String ORIGINAL_TIMESTAMP = "bitrix24.original.timestamp";
+    /**
+     * On a failure's record: {@code true} when an attempt may have reached Bitrix24 without its answer arriving, so the
+     * activity may be gone already. Not an outcome header: a replayed request keeps it, and its
+     * {@code Activity is not found.} is then reported as deleted, confirmed on retry.
+     */
+    public static final String MAY_HAVE_DELETED = "bitrix24.may-have-deleted";
     /** On a request put back by the replay command: how many times it has been replayed so far. */
     public static final String REPLAY_COUNT = "bitrix24.replay.count";
 

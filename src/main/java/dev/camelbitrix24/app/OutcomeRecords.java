@@ -83,6 +83,9 @@ public class OutcomeRecords {
             setIfPresent(message, OutcomeHeaders.ERROR_DESCRIPTION, b24.getErrorDescription());
             setIfPresent(message, OutcomeHeaders.HTTP_STATUS, b24.getHttpResponseCode() > 0 ? b24.getHttpResponseCode() : null);
             message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(b24.getAttempts()));
+            if (b24.isMayHaveDeleted()) {
+                message.setHeader(OutcomeHeaders.MAY_HAVE_DELETED, "true");
+            }
             if (b24.getCategory() == Bitrix24ErrorCategory.TRANSIENT) {
                 LOG.warn("Request {} (activity {}, {}): {} after {} attempt(s): {}", RequestText.quoted(requestId),
                         activity, where, b24.getType(), b24.getAttempts(), b24.getErrorDescription());

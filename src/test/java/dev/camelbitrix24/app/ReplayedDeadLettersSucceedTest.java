@@ -80,4 +80,37 @@ class ReplayedDeadLettersSucceedTest {
             control.clearFaults();
         }
     }
+
+    /**
+     * A delete whose first reply was lost (the activity is gone) and whose retries all failed is dead-lettered saying
+     * that it may have deleted; the replay keeps that, so its {@code Activity is not found.} is the delete it is.
+     */
+    @Test
+    void aDeadLetterWhoseAttemptMayHaveDeletedIsReportedDeletedWhenReplayed() {
+        PipelineTopics t = env.newTopics("replay-lost", 1);
+        Map<String, String> settings = env.settings(t, "replay-lost-pipeline");
+        settings.put("bitrix24.replay.group-id", "replay-lost-command");
+        SimulatorControl control = env.simulator.control();
+        control.seedActivities(700, 1);
+        try (Pipeline pipeline = Pipeline.start(settings)) {
+            control.injectFault(FaultSpec.replyLost().onMethod("batch").times(1));
+            control.injectFault(FaultSpec.badGatewayHtml().onMethod("batch"));
+            env.kafka.send(t.requests(), null, "lost", utf8("{\"id\":700,\"requestId\":\"lost\"}"), Map.of());
+            env.awaitOutcomes(t, 1, Duration.ofSeconds(60));
+            assertThat(control.activityExists(700)).as("the first attempt deleted it; its reply was lost").isFalse();
+            Outcome dead = env.outcomes(t).get(0);
+            assertThat(dead.topic()).isEqualTo(t.deadLetter());
+            assertThat(dead.header(OutcomeHeaders.MAY_HAVE_DELETED)).isEqualTo("true");
+
+            control.clearFaults();
+            assertThat(ReplayCommand.run(PipelineSettings.load(settings)).replayed()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.readAll(t.succeeded()).size() == 1);
+            Outcome succeeded = new Outcome(t.succeeded(), env.kafka.readAll(t.succeeded()).get(0));
+            assertThat(succeeded.header(OutcomeHeaders.OUTCOME)).isEqualTo("DELETED");
+            assertThat(succeeded.value()).contains("\"confirmedOnRetry\":true");
+            assertThat(env.kafka.readAll(t.notFound())).as("not reported as not found").isEmpty();
+        } finally {
+            control.clearFaults();
+        }
+    }
 }
