@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * requests whose outcome Kafka acknowledged, and a seek back to the first request without one, so that it and what
  * follows are consumed again (outcomes already written behind it are remembered, not written again). Each commit
  * keeps in its metadata a time before which no outcome of a request behind it was written, where a later search for
- * written outcomes starts. After an unexpected failure nothing of the poll is committed.
+ * written outcomes starts, and the requests behind it whose call may have reached Bitrix24 (named before the calls
+ * leave, so that a crash cannot lose that). After an unexpected failure nothing of the poll is committed.
  */
 final class PartitionCommits {
 
@@ -30,8 +32,34 @@ final class PartitionCommits {
     private static final int COMMIT_ATTEMPTS = 3;
     /** Commit metadata: no outcome of a request behind the commit was written before this time. */
     private static final String COMMITTED_AT = "committed-at=";
+    /** Commit metadata: the requests behind the commit whose call may have reached Bitrix24 (ranges of offsets). */
+    private static final String ATTEMPTING = ";attempting=";
+    /** Kafka keeps commit metadata up to 4,096 bytes by default; longer ranges are merged into one. */
+    private static final int MAX_RANGES_LENGTH = 3_000;
 
     private PartitionCommits() {
+    }
+
+    /**
+     * Before the calls leave: per partition, a commit that does not move (the poll's first request) but names the
+     * requests about to be called, so that after a crash the next owner knows which may have been deleted and reports
+     * {@code Activity is not found.} for them as the delete it was.
+     */
+    static void recordAttempts(List<PollRequest> requests, List<PollRequest> toProcess, ConsumerState state,
+                               long pollStartedAt) {
+        if (toProcess.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> first = new HashMap<>();
+        requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
+        Map<TopicPartition, TreeSet<Long>> attempting = new HashMap<>();
+        toProcess.forEach(r -> attempting.computeIfAbsent(r.partition, p -> new TreeSet<>()).add(r.offset));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        attempting.forEach((partition, called) -> {
+            called.addAll(state.mayHaveDeleted.getOrDefault(partition, Set.of()));
+            offsets.put(partition, metadata(first.get(partition), state.stamp(partition, pollStartedAt), called));
+        });
+        commit(requests.get(0).consumer, offsets);
     }
 
     /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
@@ -53,11 +81,19 @@ final class PartitionCommits {
                 }
                 lastWritten = request;
             }
-            if (lastWritten != null) {
+            // requests left behind the commit whose call may have deleted their activity: named in the commit
+            Set<Long> mayHaveDeleted = state.mayHaveDeleted.computeIfAbsent(partition.getKey(), p -> new HashSet<>());
+            partition.getValue().values().stream().filter(r -> !r.written() && r.mayHaveDeleted())
+                    .forEach(r -> mayHaveDeleted.add(r.offset));
+            long commitAt = lastWritten != null ? lastWritten.offset + 1 : partition.getValue().firstKey();
+            mayHaveDeleted.removeIf(offset -> offset < commitAt);
+            if (lastWritten != null || !mayHaveDeleted.isEmpty()) {
                 // stamped with the poll's start: no outcome of a request behind this commit was written before it
-                offsets.put(partition.getKey(), committedAt(lastWritten.offset + 1, state.stamp(partition.getKey(),
-                        pollStartedAt)));
-                doneUpTo.put(partition.getKey(), lastWritten.offset + 1);
+                offsets.put(partition.getKey(), metadata(commitAt, state.stamp(partition.getKey(), pollStartedAt),
+                        new TreeSet<>(mayHaveDeleted)));
+            }
+            if (lastWritten != null) {
+                doneUpTo.put(partition.getKey(), commitAt);
             }
             if (firstUnwritten != null) {
                 // the requests behind it that do have their outcome are counted as done when they come back
@@ -127,15 +163,70 @@ final class PartitionCommits {
         if (commit == null || commit.metadata() == null || !commit.metadata().startsWith(COMMITTED_AT)) {
             return null;
         }
+        String metadata = commit.metadata();
+        int end = metadata.indexOf(';');
         try {
-            return Long.parseLong(commit.metadata().substring(COMMITTED_AT.length()));
+            return Long.parseLong(metadata.substring(COMMITTED_AT.length(), end < 0 ? metadata.length() : end));
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
+    /** The offsets a commit of this pipeline names as possibly deleted (its metadata), at or after its own offset. */
+    static Set<Long> attempting(OffsetAndMetadata commit) {
+        Set<Long> offsets = new HashSet<>();
+        if (committedAt(commit) == null) {
+            return offsets;
+        }
+        int at = commit.metadata().indexOf(ATTEMPTING);
+        if (at < 0) {
+            return offsets;
+        }
+        for (String range : commit.metadata().substring(at + ATTEMPTING.length()).split(",")) {
+            try {
+                int dash = range.indexOf('-');
+                long from = Long.parseLong(dash < 0 ? range : range.substring(0, dash));
+                long to = dash < 0 ? from : Long.parseLong(range.substring(dash + 1));
+                for (long offset = Math.max(from, commit.offset()); offset <= to; offset++) {
+                    offsets.add(offset);
+                }
+            } catch (NumberFormatException e) {
+                // not ours: nothing named
+            }
+        }
+        return offsets;
+    }
+
     /** A commit of {@code offset} that says no outcome of a request behind it was written before {@code stampMillis}. */
     static OffsetAndMetadata committedAt(long offset, long stampMillis) {
-        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis);
+        return metadata(offset, stampMillis, new TreeSet<>());
+    }
+
+    /** A commit of {@code offset}, stamped, naming the requests behind it whose call may have reached Bitrix24. */
+    private static OffsetAndMetadata metadata(long offset, long stampMillis, TreeSet<Long> attempting) {
+        StringBuilder ranges = new StringBuilder();
+        long start = -1;
+        long previous = -2;
+        for (long value : attempting) {
+            if (value != previous + 1) {
+                appendRange(ranges, start, previous);
+                start = value;
+            }
+            previous = value;
+        }
+        appendRange(ranges, start, previous);
+        if (ranges.length() > MAX_RANGES_LENGTH) {
+            // more than fits: one range covering them all (a few more may then count as possibly deleted)
+            ranges.setLength(0);
+            appendRange(ranges, attempting.first(), attempting.last());
+        }
+        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis + (ranges.length() == 0 ? "" : ATTEMPTING + ranges));
+    }
+
+    private static void appendRange(StringBuilder ranges, long from, long to) {
+        if (from < 0) {
+            return;
+        }
+        ranges.append(ranges.length() == 0 ? "" : ",").append(from).append(from == to ? "" : "-" + to);
     }
 }

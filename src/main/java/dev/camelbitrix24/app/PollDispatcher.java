@@ -65,6 +65,7 @@ public class PollDispatcher {
         try {
             List<PollRequest> toProcess = index.withoutWrittenOutcomes(requests, state);
             HeldRequests.markMayHaveDeleted(toProcess, state);
+            PartitionCommits.recordAttempts(requests, toProcess, state, pollStartedAt);
             CountDownLatch done = new CountDownLatch(toProcess.size());
             // started from another thread: on this one, Camel's reactive executor would queue them behind this very
             // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client

@@ -1,5 +1,8 @@
 package dev.camelbitrix24.app;
 
+import dev.camelbitrix24.component.Bitrix24Constants;
+import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24Producer;
 import dev.camelbitrix24.component.Bitrix24RetryLaterException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -40,5 +43,23 @@ final class PollRequest {
         String to = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
         boolean outcomeMade = exchange.getMessage().getHeader(OutcomeHeaders.OUTCOME) != null;
         return outcomeMade && to != null && to.startsWith("kafka:") ? to : null;
+    }
+
+    /**
+     * Whether its call may have deleted the activity though no outcome says so: the component said so, or it deleted
+     * it and the outcome record was refused.
+     */
+    boolean mayHaveDeleted() {
+        if (held != null) {
+            return held.isMayHaveDeleted();
+        }
+        if (Bitrix24Producer.DELETED.equals(exchange.getMessage().getHeader(Bitrix24Constants.OUTCOME))) {
+            return true;
+        }
+        Bitrix24Exception failed = exchange.getException(Bitrix24Exception.class);
+        if (failed == null) {
+            failed = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Bitrix24Exception.class);
+        }
+        return failed != null && failed.isMayHaveDeleted();
     }
 }

@@ -66,6 +66,13 @@ final class WrittenOutcomeIndex {
             Set<TopicPartition> partitions = new HashSet<>(firstOffset.keySet());
             partitions.addAll(notMetYet);
             Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
+            // the requests a previous owner named as called before it died: reported deleted if they are not found
+            committed.forEach((partition, commit) -> {
+                Set<Long> named = PartitionCommits.attempting(commit);
+                if (!named.isEmpty()) {
+                    state.mayHaveDeleted.computeIfAbsent(partition, p -> new HashSet<>()).addAll(named);
+                }
+            });
             Map<TopicPartition, Long> ends = endOffsets(consumer, notMetYet);
             for (TopicPartition partition : notMetYet) {
                 OffsetAndMetadata commit = committed.get(partition);

@@ -35,10 +35,13 @@ public final class RequestPacer {
      * The most requests kept in reserve below the portal's bucket. A request is counted here when it is let go and by
      * the portal when it arrives; one held up on its way can arrive after a later one, when the portal's bucket is
      * fuller than ours was, by at most the drain rate times the delay. A request's delay on the way is shorter than its
-     * round trip, so the reserve is the drain rate times the longest recent round trip (none before the first reply:
-     * the first burst arrives at a bucket it alone fills), and never more than this.
+     * round trip, so the reserve is the drain rate times the longest recent round trip, at least one request (a pause
+     * of the client or the network that the round trips did not show) and never more than two. None before the first
+     * reply: the first burst arrives at a bucket it alone fills.
      */
     private static final double MAX_MARGIN = 2;
+    private static final double MIN_MARGIN = 1;
+    private boolean replied;
     /** How fast the longest round trip seen is forgotten, per reply. */
     private static final double ROUND_TRIP_DECAY = 0.95;
     private double roundTripSeconds;
@@ -119,6 +122,7 @@ public final class RequestPacer {
     /** A request the portal accepted, {@code roundTripNanos} after it was let go. */
     public synchronized void onAccepted(long roundTripNanos) {
         roundTripSeconds = Math.max(roundTripNanos / 1e9, roundTripSeconds * ROUND_TRIP_DECAY);
+        replied = true;
         if (++successes >= SUCCESSES_TO_SPEED_UP) {
             successes = 0;
             rate = Math.min(planRate, rate * SPEED_UP);
@@ -127,7 +131,7 @@ public final class RequestPacer {
     }
 
     private double margin() {
-        return Math.min(MAX_MARGIN, rate * roundTripSeconds);
+        return replied ? Math.min(MAX_MARGIN, Math.max(MIN_MARGIN, rate * roundTripSeconds)) : 0;
     }
 
     private void drain(long nowNanos) {
