@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
+import dev.camelbitrix24.simulator.ReplyLatency;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
@@ -52,6 +53,10 @@ class KilledPipelineLosesNoRequestTest {
         SimulatorControl control = env.simulator.control();
         long firstId = 100_000;
         control.seedActivities(firstId, requests + BYSTANDERS);
+        // with -Psoak every reply takes as long as a real portal's (the delete has happened when the wait starts), so
+        // that kills land between deletes and their replies
+        int latencyMillis = FireFigures.figure("crash.reply-latency-millis", 0, 600);
+        control.setReplyLatency(new ReplyLatency(Duration.ofMillis(latencyMillis), Duration.ofMillis(latencyMillis)));
         long callsBefore = control.callCount("crm.activity.delete");
 
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(requests);
@@ -81,7 +86,8 @@ class KilledPipelineLosesNoRequestTest {
         properties.put("camel.component.bitrix24.response-timeout", "10000");
 
         List<Long> outcomesAtKill = new ArrayList<>();
-        try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
+        try (AutoCloseable noLatencyAfter = () -> control.setReplyLatency(ReplyLatency.NONE);
+             TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
              PipelineProcess pipeline = new PipelineProcess(
                      environment(t),
                      properties, dir.resolve("pipeline.log"))) {
@@ -135,9 +141,10 @@ class KilledPipelineLosesNoRequestTest {
         long touchedTwice = byKey.values().stream().filter(list -> list.size() > 1).count() + confirmed;
         long calls = control.callCount("crm.activity.delete") - callsBefore;
         int inFlightBound = kills * CONSUMER_THREADS * MAX_POLL_RECORDS;
-        FireFigures.report("crash test: %d requests, %d kills (requests committed at each kill: %s), %d outcomes, %d duplicate "
+        FireFigures.report("crash test: %d requests, %d kills, replies after %d ms (requests committed at each kill: %s), "
+                + "%d outcomes, %d duplicate "
                 + "outcomes, %d not-found for an activity that existed, %d deleted and confirmed on retry (called again "
-                + "after a kill), %d delete calls, lost %d", requests, kills, outcomesAtKill, outcomes.size(), duplicates,
+                + "after a kill), %d delete calls, lost %d", requests, kills, latencyMillis, outcomesAtKill, outcomes.size(), duplicates,
                 notFound, confirmed, calls, requests - byKey.size());
 
         assertThat(byKey).as("every request has an outcome").hasSize(requests);
