@@ -69,9 +69,10 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
         maxMessageBytes(t, 50);
         Map<String, String> settings = env.settings(t, group);
         settings.put("bitrix24.consumer.outcome-retry-in-place-ms", "300");
-        // one outcome record per produce request: two refused records batched together (both DELETED now, on the
-        // succeeded topic) kept the idempotent producer's network thread splitting and resending their batch
-        settings.put("camel.component.kafka.linger-ms", "0");
+        // two refused records sent together can keep the idempotent producer resending the halves of their split batch
+        // until its delivery timeout (120 s by default): a shorter one, so that each round ends within seconds
+        settings.put("camel.component.kafka.request-timeout-ms", "3000");
+        settings.put("camel.component.kafka.delivery-timeout-ms", "5000");
         long callsBefore = control.callCount("crm.activity.delete");
         try (Pipeline pipeline = Pipeline.start(settings)) {
             env.kafka.send(t.requests(), null, "first", utf8("{\"id\":60,\"requestId\":\"first\"}"), Map.of());
@@ -87,7 +88,7 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
             env.kafka.send(t.requests(), null, "second", utf8("{\"id\":61,\"requestId\":\"second\"}"), Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> !control.activityExists(61));
             long callsWithSecond = control.callCount("crm.activity.delete");
-            await().atMost(Duration.ofSeconds(60)).until(() -> control.callCount("crm.activity.delete") >= callsWithSecond + 2);
+            await().atMost(Duration.ofSeconds(90)).until(() -> control.callCount("crm.activity.delete") >= callsWithSecond + 2);
             assertThat(env.outcomes(t)).isEmpty();
             assertThat(env.kafka.committed(group, t.requests()).getOrDefault(0, 0L)).isZero();
 
