@@ -127,9 +127,9 @@ public class Bitrix24Configuration implements Cloneable {
     private int maxBatchSize = 50;
 
     @UriParam(label = "producer", defaultValue = "20", javaType = "java.time.Duration",
-              description = "How long the first delete of a batch waits for others to join before the batch is sent, in "
-                            + "milliseconds. A batch also waits while the rate plan or the operating-time limit holds "
-                            + "requests back, and keeps filling meanwhile.")
+              description = "How long a batch that is not full waits for another delete to join before it is sent, in "
+                            + "milliseconds (at most ten times this after its first delete). A batch also waits while the "
+                            + "rate plan or the operating-time limit holds requests back, and keeps filling meanwhile.")
     private long maxBatchWait = 20;
 
     @UriParam(label = "producer", defaultValue = "standard",

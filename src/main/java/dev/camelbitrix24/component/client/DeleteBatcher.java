@@ -13,7 +13,7 @@ import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
  * Coalesces the deletes of concurrent exchanges into {@code batch} calls: a batch leaves when it holds
- * {@code maxBatchSize} deletes, or when its oldest delete has waited {@code maxBatchWait}, and only when the portal's
+ * {@code maxBatchSize} deletes, or when no delete has joined it for {@code maxBatchWait}, and only when the portal's
  * pacer and the operating-time guard let a request go, so that while it waits for them it keeps filling; it holds as
  * many deletes as the method's operating-time budget has room for. Batches that are retried as a whole go first.
  */
@@ -23,6 +23,8 @@ final class DeleteBatcher {
     private final URI batchUrl;
     private final int maxBatchSize;
     private final long maxBatchWaitNanos;
+    /** A batch that keeps getting deletes keeps filling, but never longer than this after its first. */
+    private static final int MAX_WAITS = 10;
 
     // guarded by this
     private final Deque<PendingDelete> pending = new ArrayDeque<>();
@@ -30,6 +32,7 @@ final class DeleteBatcher {
     private ScheduledFuture<?> flush;
     private long flushAtNanos;
     private final PacerWait pacerWait = new PacerWait();
+    private long lastQueuedNanos;
 
     DeleteBatcher(Bitrix24Client client, URI batchUrl, int maxBatchSize, long maxBatchWaitMillis) {
         this.client = client;
@@ -42,6 +45,7 @@ final class DeleteBatcher {
     void submit(PendingDelete delete) {
         synchronized (this) {
             delete.queuedNanos = System.nanoTime();
+            lastQueuedNanos = delete.queuedNanos;
             pending.addLast(delete);
             scheduleNextFlush(System.nanoTime());
         }
@@ -117,7 +121,7 @@ final class DeleteBatcher {
     }
 
     private boolean due(long now) {
-        return pending.size() >= maxBatchSize || (!pending.isEmpty() && now - pending.peekFirst().queuedNanos >= maxBatchWaitNanos);
+        return pending.size() >= maxBatchSize || !pending.isEmpty() && now >= partialDueNanos();
     }
 
     /** The next batch: as many queued deletes as fit in one call and in the method's operating-time budget. */
@@ -135,11 +139,20 @@ final class DeleteBatcher {
         return batch;
     }
 
+    /**
+     * When a batch that is not full leaves: once no delete has joined it for {@code maxBatchWait} (deletes handed over
+     * together keep it filling, even when their hand-over is slowed down), at most {@code 10 x maxBatchWait} after its
+     * first delete.
+     */
+    private long partialDueNanos() {
+        return Math.min(lastQueuedNanos + maxBatchWaitNanos, pending.peekFirst().queuedNanos + MAX_WAITS * maxBatchWaitNanos);
+    }
+
     private void scheduleNextFlush(long now) {
         if (!retries.isEmpty() || pending.size() >= maxBatchSize) {
             schedule(0, now);
         } else if (!pending.isEmpty()) {
-            schedule(Math.max(0, pending.peekFirst().queuedNanos + maxBatchWaitNanos - now) / 1_000_000, now);
+            schedule(Math.max(0, partialDueNanos() - now) / 1_000_000, now);
         }
     }
 
