@@ -103,7 +103,7 @@ final class PartitionCommits {
                 if (!written.isEmpty()) {
                     state.writtenSince.putIfAbsent(partition.getKey(), pollStartedAt);
                 }
-                if (firstUnwritten.held == null) {
+                if (firstUnwritten.held == null && !firstUnwritten.deferred) {
                     LOG.warn("The outcome of {}@{} was not written ({}); it and the requests behind it without an outcome "
                              + "are consumed again", partition.getKey(), firstUnwritten.offset,
                             firstUnwritten.failure().getMessage());

@@ -1,7 +1,9 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,6 +48,8 @@ public class PollDispatcher {
     private RefusedOutcomeRewriter rewriter;
     private WrittenOutcomeIndex index;
     private PortalWaitPause pause;
+    /** Deletes per batch call when the component batches, else 1. */
+    private int batchSize = 1;
     private final Map<Consumer<?, ?>, ConsumerState> states = Collections.synchronizedMap(new WeakHashMap<>());
 
     public void dispatch(Exchange poll) throws InterruptedException {
@@ -63,7 +67,7 @@ public class PollDispatcher {
         ConsumerState state = state(requests.get(0).consumer);
         long pollStartedAt = System.currentTimeMillis();
         try {
-            List<PollRequest> toProcess = index.withoutWrittenOutcomes(requests, state);
+            List<PollRequest> toProcess = wholeBatches(index.withoutWrittenOutcomes(requests, state));
             HeldRequests.markMayHaveDeleted(toProcess, state);
             PartitionCommits.recordAttempts(requests, toProcess, state, pollStartedAt);
             CountDownLatch done = new CountDownLatch(toProcess.size());
@@ -83,6 +87,23 @@ public class PollDispatcher {
             throw e;
         }
         PartitionCommits.commitAndRewind(requests, state, pollStartedAt);
+    }
+
+    /**
+     * A backlog's poll runs in whole batches: the requests that would make its last batch a partial one (the tail of
+     * the last partitions) are left for the next poll, which fills that batch, instead of spending one of the portal's
+     * requests on a few deletes. A poll of less than two batches runs whole, so a trickle waits for nothing.
+     */
+    private List<PollRequest> wholeBatches(List<PollRequest> toProcess) {
+        int rest = batchSize > 1 && toProcess.size() >= 2 * batchSize ? toProcess.size() % batchSize : 0;
+        if (rest == 0) {
+            return toProcess;
+        }
+        List<PollRequest> ordered = new ArrayList<>(toProcess);
+        ordered.sort(Comparator.comparing((PollRequest r) -> r.partition.toString()).thenComparingLong(r -> r.offset));
+        List<PollRequest> tail = ordered.subList(ordered.size() - rest, ordered.size());
+        tail.forEach(r -> r.deferred = true);
+        return new ArrayList<>(ordered.subList(0, ordered.size() - rest));
     }
 
     private ConsumerState state(Consumer<?, ?> consumer) {
@@ -106,6 +127,10 @@ public class PollDispatcher {
                 index = new WrittenOutcomeIndex(new WrittenOutcomes(consumerProperties,
                         PipelineTopics.from(camelContext).outcomeTopics(), Duration.ofSeconds(60)));
                 pause = camelContext.getRegistry().findSingleByType(PortalWaitPause.class);
+                if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{camel.component.bitrix24.batching:false}}"))) {
+                    batchSize = Integer.parseInt(camelContext.resolvePropertyPlaceholders(
+                            "{{camel.component.bitrix24.max-batch-size:50}}"));
+                }
                 perRequest = created;
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start the producer of the per-request route", e);

@@ -19,6 +19,8 @@ final class PollRequest {
     Throwable lastFailure;
     /** Set when the component gave it back without an outcome. */
     Bitrix24RetryLaterException held;
+    /** Left for the next poll without being sent, to fill its batch there (see {@link PollDispatcher}). */
+    boolean deferred;
 
     PollRequest(Exchange exchange, Consumer<?, ?> consumer, TopicPartition partition, long offset) {
         this.exchange = exchange;
@@ -28,7 +30,7 @@ final class PollRequest {
     }
 
     boolean written() {
-        return written || exchange.getException() == null;
+        return written || !deferred && exchange.getException() == null;
     }
 
     Throwable failure() {
@@ -50,6 +52,9 @@ final class PollRequest {
      * it and the outcome record was refused.
      */
     boolean mayHaveDeleted() {
+        if (deferred) {
+            return false;
+        }
         if (held != null) {
             return held.isMayHaveDeleted();
         }
