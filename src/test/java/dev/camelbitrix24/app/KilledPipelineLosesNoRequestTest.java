@@ -31,7 +31,7 @@ class KilledPipelineLosesNoRequestTest {
 
     private static final int CONSUMER_THREADS = 3;
     /**
-     * What one consumer may hold uncommitted at a kill. Smaller than the product's 500 (BITRIX24_CONSUMER_MAX_POLL_RECORDS
+     * What one consumer may hold uncommitted at a kill. Smaller than the product's 2,500 (BITRIX24_CONSUMER_MAX_POLL_RECORDS
      * is set for the child JVM), so that 20 kills fit into the stream: a run commits a whole poll at a time.
      */
     private static final int MAX_POLL_RECORDS = 200;
@@ -99,6 +99,9 @@ class KilledPipelineLosesNoRequestTest {
                 long done = committed(t);
                 long stretch = (requests - done) / (kills - k + 1);
                 long target = done + 1 + random.nextInt((int) Math.max(1, stretch));
+                // commits move a poll round at a time (with slow replies, a round of every consumer's poll): leave each
+                // kill still to come at least a round of requests, so that it too lands while requests are in flight
+                target = Math.min(target, Math.max(done + 1, requests - (long) (kills - k) * CONSUMER_THREADS * MAX_POLL_RECORDS));
                 long startedRun = System.nanoTime();
                 pipeline.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
