@@ -162,7 +162,8 @@ public final class Bitrix24Client {
             return CompletableFuture.completedFuture(typed(type, maskedCode, maskedDescription, status, attempts,
                     mayHaveDeleted, portalWaitFor(type), cause));
         }
-        return limits.waits().probe(this::checkProfile).thenApply(answered -> typed(type, maskedCode, maskedDescription,
+        return limits.waits().probe(this::checkProfile, configuration.getConnectTimeout()
+                                                         + configuration.getResponseTimeout()).thenApply(answered -> typed(type, maskedCode, maskedDescription,
                 status, attempts, mayHaveDeleted, answered ? null : limits.waits().markUnreachable(clock.getAsLong(),
                         clock.getAsLong() + configuration.getMaxBackoff(), "No call was answered, profile neither (last: "
                                                                         + maskedDescription + ")"), cause));

@@ -2,6 +2,7 @@ package dev.camelbitrix24.component.client;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.camelbitrix24.component.Bitrix24CallListener;
@@ -56,7 +57,7 @@ public final class PortalWaits {
      * Whether the portal answers its cheapest call now: one probe at a time, shared by every failure that asks while
      * it runs.
      */
-    public CompletableFuture<Boolean> probe(Supplier<CompletableFuture<ReplyVerdict>> profile) {
+    public CompletableFuture<Boolean> probe(Supplier<CompletableFuture<ReplyVerdict>> profile, long timeoutMillis) {
         CompletableFuture<Boolean> running;
         synchronized (this) {
             if (probe != null) {
@@ -65,7 +66,14 @@ public final class PortalWaits {
             probe = new CompletableFuture<>();
             running = probe;
         }
-        profile.get().whenComplete((verdict, error) -> {
+        CompletableFuture<ReplyVerdict> call;
+        try {
+            call = profile.get();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        // a probe that never ends must not hold back every failure waiting for it: no answer in time is no answer
+        call.completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((verdict, error) -> {
             boolean answered = verdict != null && (verdict.success() || verdict.errorCode() != null);
             synchronized (this) {
                 probe = null;

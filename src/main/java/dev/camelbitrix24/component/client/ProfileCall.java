@@ -65,7 +65,12 @@ final class ProfileCall {
                     new FutureCallback<>() {
                         @Override
                         public void completed(SimpleHttpResponse response) {
-                            onReply(response, tokens);
+                            try {
+                                onReply(response, tokens);
+                            } catch (RuntimeException e) {
+                                // never leave the check (or a probe waiting on it) without an answer
+                                finish(transportError(e));
+                            }
                         }
 
                         @Override
