@@ -15,7 +15,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Consumer;
 import org.apache.camel.Route;
-import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,16 +83,14 @@ public class PortalWaitPause implements CamelContextAware {
     }
 
     private synchronized void resumeIfDue() {
-        if (current == null) {
-            kickIfLeftPaused();
-            return;
-        }
-        if (current.until().toEpochMilli() > System.currentTimeMillis()) {
+        if (current == null || current.until().toEpochMilli() > System.currentTimeMillis()) {
             return;
         }
         Bitrix24PortalWait ended = current;
         addPausedTime(ended.reason());
         current = null;
+        watch.cancel(false);
+        watch = null;
         Consumer consumer = consumer();
         if (consumer == null || camelContext.isStopping() || !camelContext.isStarted()) {
             return;
@@ -103,25 +100,6 @@ public class PortalWaitPause implements CamelContextAware {
             LOG.info("Taking requests again ({} ended)", ended.reason());
         } catch (RuntimeException e) {
             LOG.error("Could not resume the request consumer: {}", e.toString(), e);
-        }
-    }
-
-    /**
-     * A consumer thread that was handing a poll over while a pause and its resume both came can apply the pause last:
-     * camel-kafka then keeps its partitions paused though the route is running. Suspending and resuming it once more
-     * has every fetch task resume from its committed offsets.
-     */
-    private void kickIfLeftPaused() {
-        Consumer consumer = consumer();
-        if (consumer instanceof KafkaConsumer kafka && kafka.isStarted() && !camelContext.isStopping()
-            && kafka.healthStates().size() > 0 && kafka.isKafkaPaused()) {
-            LOG.warn("The request consumer was left paused after the portal's wait ended; resuming it");
-            try {
-                ServiceHelper.suspendService(consumer);
-                ServiceHelper.resumeService(consumer);
-            } catch (RuntimeException e) {
-                LOG.error("Could not resume the request consumer: {}", e.toString(), e);
-            }
         }
     }
 
