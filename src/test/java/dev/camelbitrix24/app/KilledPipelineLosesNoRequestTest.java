@@ -74,7 +74,7 @@ class KilledPipelineLosesNoRequestTest {
         properties.put("bitrix24.consumer.poll-timeout-ms", "200");
         // a commit moves up to a poll's worth: with many kills, smaller polls leave room for each kill to land while
         // requests are still in flight (500, the default, with the figures of mvn verify; 125 with those of -Psoak)
-        properties.put("bitrix24.consumer.max-poll-records", String.valueOf(Math.max(50, Math.min(500, requests / (4 * kills)))));
+        properties.put("bitrix24.consumer.max-poll-records", String.valueOf(maxPollRecords(requests, kills)));
         // a killed member would otherwise hold its partitions for the default 45 s session
         properties.put("camel.component.kafka.session-timeout-ms", "6000");
         properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
@@ -89,7 +89,7 @@ class KilledPipelineLosesNoRequestTest {
         try (AutoCloseable noLatencyAfter = () -> control.setReplyLatency(ReplyLatency.NONE);
              TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
              PipelineProcess pipeline = new PipelineProcess(
-                     environment(t),
+                     environment(t, maxPollRecords(requests, kills)),
                      properties, dir.resolve("pipeline.log"))) {
             load.sendAll(records);
             long started = System.nanoTime();
@@ -101,7 +101,8 @@ class KilledPipelineLosesNoRequestTest {
                 long target = done + 1 + random.nextInt((int) Math.max(1, stretch));
                 // commits move a poll round at a time (with slow replies, a round of every consumer's poll): leave each
                 // kill still to come at least a round of requests, so that it too lands while requests are in flight
-                target = Math.min(target, Math.max(done + 1, requests - (long) (kills - k) * CONSUMER_THREADS * MAX_POLL_RECORDS));
+                target = Math.min(target, Math.max(done + 1,
+                        requests - (long) (kills - k) * CONSUMER_THREADS * maxPollRecords(requests, kills)));
                 long startedRun = System.nanoTime();
                 pipeline.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -143,7 +144,7 @@ class KilledPipelineLosesNoRequestTest {
         long confirmed = outcomes.stream().filter(o -> o.value().contains("\"confirmedOnRetry\":true")).count();
         long touchedTwice = byKey.values().stream().filter(list -> list.size() > 1).count() + confirmed;
         long calls = control.callCount("crm.activity.delete") - callsBefore;
-        int inFlightBound = kills * CONSUMER_THREADS * MAX_POLL_RECORDS;
+        int inFlightBound = kills * CONSUMER_THREADS * maxPollRecords(requests, kills);
         FireFigures.report("crash test: %d requests, %d kills, replies after %d ms (requests committed at each kill: %s), "
                 + "%d outcomes, %d duplicate "
                 + "outcomes, %d not-found for an activity that existed, %d deleted and confirmed on retry (called again "
@@ -173,10 +174,18 @@ class KilledPipelineLosesNoRequestTest {
         }
     }
 
-    private static Map<String, String> environment(PipelineTopics t) {
+    /**
+     * What one consumer may hold uncommitted at a kill: a quarter of each kill's share of the stream, 50 to 200, so
+     * that every kill lands while requests are in flight (a run commits a whole round of polls at a time).
+     */
+    private static int maxPollRecords(int requests, int kills) {
+        return Math.max(50, Math.min(MAX_POLL_RECORDS, requests / (4 * kills)));
+    }
+
+    private static Map<String, String> environment(PipelineTopics t, int maxPollRecords) {
         Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(),
                 env.simulator.webhookUrl(), t);
-        environment.put("BITRIX24_CONSUMER_MAX_POLL_RECORDS", String.valueOf(MAX_POLL_RECORDS));
+        environment.put("BITRIX24_CONSUMER_MAX_POLL_RECORDS", String.valueOf(maxPollRecords));
         return environment;
     }
 
