@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** What one consumer of the request topic has done; used only on that consumer's own thread. */
@@ -21,6 +22,24 @@ final class ConsumerState {
     /** Per partition with outcomes written past its commit (in {@link #written}): the start of the poll that wrote the first. */
     final Map<TopicPartition, Long> writtenSince = new HashMap<>();
     int generation = Integer.MIN_VALUE;
+    /**
+     * Per partition this consumer moved back (a seek to the first request without an outcome): that offset, until a
+     * hand-over brings it again. camel-kafka may hand over records fetched before the seek, from past that offset,
+     * ahead of the records fetched again from it; those must wait for their turn, or the commit would pass the ones
+     * between. Kept with the group generation it was made in: a rebalance resets the position to the commit.
+     */
+    final Map<TopicPartition, Long> movedBackTo = new HashMap<>();
+    int movedBackGeneration = Integer.MIN_VALUE;
+
+    /** Records that the consumer was moved back to {@code offset} of {@code partition} by a seek of this pipeline. */
+    void movedBack(Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+        int current = consumer.groupMetadata().generationId();
+        if (current != movedBackGeneration) {
+            movedBackTo.clear();
+            movedBackGeneration = current;
+        }
+        movedBackTo.put(partition, offset);
+    }
 
     /**
      * The time a commit of {@code partition} is stamped with: no outcome of a request behind it was written before.

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Which records of a camel-kafka hand-over are still this consumer's to process. camel-kafka's batching consumer hands
  * over a poll's records while it handles the next poll, so a record may be stale by then: its partition was taken away
  * by a rebalance, or the consumer was moved back before it (a seek, or a rebalance that reset the position to the
- * committed offset); it will be consumed again where it belongs. A record this consumer already wrote the outcome of
+ * committed offset); it will be consumed again where it belongs. So is a record fetched before such a seek and handed
+ * over ahead of the records fetched again from the offset the consumer was moved back to: processing it then would
+ * let the commit pass the records before it. A record this consumer already wrote the outcome of
  * (fetched again after a rebalance) is not processed again, and its partition is committed past it. One hand-over can
  * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped.
  */
@@ -45,7 +47,9 @@ final class HandOverFilter {
         Set<TopicPartition> assignment = null;
         Map<TopicPartition, Set<Long>> taken = new HashMap<>();
         int stale = 0;
+        int early = 0;
         int twice = 0;
+        ConsumerState state = null;
         for (Object record : records) {
             Exchange exchange = (Exchange) record;
             KafkaManualCommit manual = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
@@ -57,7 +61,12 @@ final class HandOverFilter {
                 // one poll comes from one consumer (one per consumer thread), and we run on its thread
                 consumer = commit.getConsumer();
                 assignment = consumer.assignment();
-                doneUpTo = states.apply(consumer).doneUpTo;
+                state = states.apply(consumer);
+                doneUpTo = state.doneUpTo;
+                if (state.movedBackGeneration != consumer.groupMetadata().generationId()) {
+                    // a rebalance since: the position went back to the commit, which no record handed over passes
+                    state.movedBackTo.clear();
+                }
             }
             TopicPartition partition = commit.getPartition();
             long offset = commit.getRecordOffset();
@@ -65,6 +74,18 @@ final class HandOverFilter {
             if (position == null || offset >= position) {
                 stale++;
                 continue;
+            }
+            Long movedBackTo = state.movedBackTo.get(partition);
+            if (movedBackTo != null) {
+                if (offset > movedBackTo) {
+                    // fetched before the consumer was moved back to movedBackTo, and handed over ahead of the records
+                    // fetched again from there: it comes again after them
+                    early++;
+                    continue;
+                }
+                if (offset == movedBackTo) {
+                    state.movedBackTo.remove(partition);
+                }
             }
             if (offset < doneUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
                 alreadyDone.add(partition);
@@ -79,12 +100,13 @@ final class HandOverFilter {
             }
             requests.add(new PollRequest(exchange, consumer, partition, offset));
         }
-        if (stale > 0 || alreadyDoneCount > 0 || twice > 0) {
+        if (stale > 0 || early > 0 || alreadyDoneCount > 0 || twice > 0) {
             LOG.info("Of {} requests handed over, {} were stale (partition moved, or consumer moved back before them; they "
-                     + "are consumed again where they belong), {} already had their outcome (fetched again after a "
+                     + "are consumed again where they belong), {} came ahead of the requests the consumer was moved back "
+                     + "to (they come again after them), {} already had their outcome (fetched again after a "
                      + "rebalance) and {} were second copies of a request in the same hand-over (fetched again after a "
                      + "rebalance, before the first copy was handed over); none of these is processed",
-                    records.size(), stale, alreadyDoneCount, twice);
+                    records.size(), stale, early, alreadyDoneCount, twice);
         }
         if (!alreadyDone.isEmpty()) {
             // they were written but perhaps never committed: commit them now (a poll with requests to process commits
