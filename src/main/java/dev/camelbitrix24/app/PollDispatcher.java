@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -73,6 +74,14 @@ public class PollDispatcher {
             CountDownLatch done = new CountDownLatch(toProcess.size());
             // started from another thread: on this one, Camel's reactive executor would queue them behind this very
             // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
+            // marked as one batch, the way Camel's batch consumers do: a delete that is not the poll's last tells the
+            // component that more follow, so that its batch calls wait for them and leave full
+            for (int i = 0; i < toProcess.size(); i++) {
+                Exchange exchange = toProcess.get(i).exchange;
+                exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
+                exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, toProcess.size());
+                exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == toProcess.size() - 1);
+            }
             starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
             done.await();
             HeldRequests.hold(requests, state, pause);

@@ -10,6 +10,7 @@ import dev.camelbitrix24.component.client.DeleteResult;
 import dev.camelbitrix24.component.client.TimeFigures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
@@ -54,7 +55,10 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         }
         boolean mayHaveDeleted = Boolean.TRUE.equals(
                 exchange.getMessage().getHeader(Bitrix24Constants.MAY_HAVE_DELETED, Boolean.class));
-        client.deleteActivity(id, mayHaveDeleted).whenComplete((result, error) -> {
+        // Camel's batch consumers (and the pipeline's poll) mark every exchange of a batch but the last with
+        // CamelBatchComplete=false: the deletes behind it are on their way, so a batch call waits for them
+        boolean moreFollow = Boolean.FALSE.equals(exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, Boolean.class));
+        client.deleteActivity(id, mayHaveDeleted, moreFollow).whenComplete((result, error) -> {
             try {
                 if (error == null) {
                     succeeded(exchange, result);

@@ -82,11 +82,14 @@ public final class Bitrix24Client {
      *
      * @param mayHaveDeleted an earlier attempt (before a crash, a stop, a portal-wide wait) may have deleted it, so
      *                       {@code Activity is not found.} means deleted, confirmed on retry
+     * @param moreFollow     more deletes are being handed over right behind this one (it came from a batch consumer
+     *                       and is not the last of its batch): with batching, a batch that is not full waits for them
      */
-    public CompletableFuture<DeleteResult> deleteActivity(long id, boolean mayHaveDeleted) {
+    public CompletableFuture<DeleteResult> deleteActivity(long id, boolean mayHaveDeleted, boolean moreFollow) {
         if (batcher != null) {
             PendingDelete delete = new PendingDelete(id);
             delete.mayHaveReached = mayHaveDeleted;
+            delete.moreFollow = moreFollow;
             pending.add(delete);
             delete.result.whenComplete((done, error) -> pending.remove(delete));
             batcher.submit(delete);

@@ -13,7 +13,8 @@ import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
  * Coalesces the deletes of concurrent exchanges into {@code batch} calls: a batch leaves when it holds
- * {@code maxBatchSize} deletes, or when no delete has joined it for {@code maxBatchWait}, and only when the portal's
+ * {@code maxBatchSize} deletes, or when no delete has joined it for {@code maxBatchWait} (unless its last delete said
+ * that more follow: see {@link #partialDueNanos()}), and only when the portal's
  * pacer and the operating-time guard let a request go, so that while it waits for them it keeps filling; it holds as
  * many deletes as the method's operating-time budget has room for. Batches that are retried as a whole go first.
  */
@@ -25,6 +26,12 @@ final class DeleteBatcher {
     private final long maxBatchWaitNanos;
     /** A batch that keeps getting deletes keeps filling, but never longer than this after its first. */
     private static final int MAX_WAITS = 10;
+    /**
+     * How long a batch whose last delete said that more follow (Camel's {@code CamelBatchComplete=false}, set by a
+     * batch consumer such as the pipeline's poll) waits for them at most, counted from its first delete.
+     */
+    static final long FOLLOW_WAIT_MILLIS = 1000;
+    private static final long FOLLOW_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(FOLLOW_WAIT_MILLIS);
 
     // guarded by this
     private final Deque<PendingDelete> pending = new ArrayDeque<>();
@@ -33,6 +40,7 @@ final class DeleteBatcher {
     private long flushAtNanos;
     private final PacerWait pacerWait = new PacerWait();
     private long lastQueuedNanos;
+    private boolean lastSaidMoreFollow;
 
     DeleteBatcher(Bitrix24Client client, URI batchUrl, int maxBatchSize, long maxBatchWaitMillis) {
         this.client = client;
@@ -46,6 +54,7 @@ final class DeleteBatcher {
         synchronized (this) {
             delete.queuedNanos = System.nanoTime();
             lastQueuedNanos = delete.queuedNanos;
+            lastSaidMoreFollow = delete.moreFollow;
             pending.addLast(delete);
             scheduleNextFlush(System.nanoTime());
         }
@@ -142,10 +151,17 @@ final class DeleteBatcher {
     /**
      * When a batch that is not full leaves: once no delete has joined it for {@code maxBatchWait} (deletes handed over
      * together keep it filling, even when their hand-over is slowed down), at most {@code 10 x maxBatchWait} after its
-     * first delete.
+     * first delete. While the last delete that joined said that more follow (its exchange came from a batch consumer
+     * and was not the last of its batch), the batch waits for them instead, however slowly they are handed over (a
+     * thread descheduled on a busy machine), but at most {@link #FOLLOW_WAIT_MILLIS} after its first delete: a portal
+     * request spent on a few deletes is a request the backlog lacks at its end.
      */
     private long partialDueNanos() {
-        return Math.min(lastQueuedNanos + maxBatchWaitNanos, pending.peekFirst().queuedNanos + MAX_WAITS * maxBatchWaitNanos);
+        long first = pending.peekFirst().queuedNanos;
+        if (lastSaidMoreFollow) {
+            return first + Math.max(FOLLOW_WAIT_NANOS, MAX_WAITS * maxBatchWaitNanos);
+        }
+        return Math.min(lastQueuedNanos + maxBatchWaitNanos, first + MAX_WAITS * maxBatchWaitNanos);
     }
 
     private void scheduleNextFlush(long now) {

@@ -20,6 +20,8 @@ final class PendingDelete {
     volatile boolean mayHaveReached;
     /** When it last joined the batcher's queue; guarded by the batcher. */
     long queuedNanos;
+    /** Its exchange said that more deletes follow it at once (a batch consumer's exchange, not the batch's last). */
+    boolean moreFollow;
 
     PendingDelete(long id) {
         if (id <= 0) {

@@ -32,15 +32,17 @@ public final class RequestPacer {
     private final Deque<Long> refusals = new ArrayDeque<>();
 
     /**
-     * The most requests kept in reserve below the portal's bucket. A request is counted here when it is let go and by
-     * the portal when it arrives; one held up on its way can arrive after a later one, when the portal's bucket is
-     * fuller than ours was, by at most the drain rate times the delay. A request's delay on the way is shorter than its
-     * round trip, so the reserve is the drain rate times the longest recent round trip, at least one request (a pause
-     * of the client or the network that the round trips did not show) and never more than two. None before the first
-     * reply: the first burst arrives at a bucket it alone fills.
+     * The requests kept in reserve below the portal's bucket. A request is counted here when it is let go and by the
+     * portal when it arrives. While both buckets hold something the delay changes nothing: the portal counts the same
+     * requests, later, and drains them as long. Only while the portal's bucket stands empty waiting for a request still
+     * on its way does it drain less than ours, so it can be fuller than ours by the drain rate times the time a request
+     * spends on its way, which is shorter than its round trip. The reserve is therefore the drain rate times the
+     * longest recent round trip, never more than two requests, and at least a tenth of one for the round trips not yet
+     * seen. None before the first reply: the first burst arrives at a bucket it alone fills. (The reserve is spent once
+     * per backlog, not per request: a margin of m costs m / rate seconds at the end of a drain.)
      */
     private static final double MAX_MARGIN = 2;
-    private static final double MIN_MARGIN = 1;
+    private static final double MIN_MARGIN = 0.1;
     private boolean replied;
     /** How fast the longest round trip seen is forgotten, per reply. */
     private static final double ROUND_TRIP_DECAY = 0.95;

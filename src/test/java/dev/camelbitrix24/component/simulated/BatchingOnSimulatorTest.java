@@ -15,6 +15,7 @@ import dev.camelbitrix24.simulator.FaultSpec;
 import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,66 @@ class BatchingOnSimulatorTest extends SimulatorTestSupport {
         Bitrix24Exception injection = errorOf(results.get(59));
         assertThat(injection.getType()).isEqualTo(Bitrix24ErrorType.INVALID_REQUEST);
         assertThat(injection.getAttempts()).isZero();
+    }
+
+    /** Sends ids one by one from one thread, {@code gapMillis} apart, marked as one Camel batch or not at all. */
+    private List<Exchange> handOverSlowly(String uri, List<Long> ids, long gapMillis, boolean markedAsBatch) throws Exception {
+        ProducerTemplate template = camel.context().createProducerTemplate();
+        List<CompletableFuture<Exchange>> futures = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            long id = ids.get(i);
+            boolean last = i == ids.size() - 1;
+            futures.add(template.asyncSend(uri, e -> {
+                e.getMessage().setBody(id);
+                if (markedAsBatch) {
+                    e.setProperty(ExchangePropertyKey.BATCH_COMPLETE, last);
+                }
+            }));
+            Thread.sleep(gapMillis);
+        }
+        List<Exchange> exchanges = new ArrayList<>();
+        for (CompletableFuture<Exchange> f : futures) {
+            exchanges.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return exchanges;
+    }
+
+    @Test
+    void deletesHandedOverAsOneCamelBatchFillOneCallHoweverSlowlyTheyCome() throws Exception {
+        // a hand-over slower than maxBatchWait: a busy machine descheduling the thread that hands a poll over
+        String uri = webhookUri("batching=true&maxBatchWait=5&ratePlan=off");
+        List<Long> first = new ArrayList<>();
+        List<Long> second = new ArrayList<>();
+        for (long id = 1; id <= 20; id++) {
+            first.add(id);
+            second.add(100 + id);
+        }
+
+        List<Exchange> unmarked = handOverSlowly(uri, first, 20, false);
+        long unmarkedCalls = control.callCount("batch");
+        List<Exchange> marked = handOverSlowly(uri, second, 20, true);
+        long markedCalls = control.callCount("batch") - unmarkedCalls;
+
+        assertThat(unmarked).allSatisfy(e -> assertThat(e.getException()).isNull());
+        assertThat(marked).allSatisfy(e -> assertThat(e.getException()).isNull());
+        assertThat(unmarkedCalls).as("each delete leaves once maxBatchWait passes without another").isGreaterThan(5);
+        assertThat(markedCalls).as("CamelBatchComplete=false: the batch waits for the deletes that follow").isEqualTo(1);
+        assertThat(second).allSatisfy(id -> assertThat(control.activityExists(id)).isFalse());
+    }
+
+    @Test
+    void aBatchWhoseLastDeleteSaysMoreFollowLeavesWithinTheFollowWaitWhenNoneCome() throws Exception {
+        String uri = webhookUri("batching=true&maxBatchWait=5&ratePlan=off");
+        long started = System.nanoTime();
+        Exchange alone = camel.context().createProducerTemplate().send(uri, e -> {
+            e.getMessage().setBody(31L);
+            e.setProperty(ExchangePropertyKey.BATCH_COMPLETE, false);
+        });
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(alone.getException()).isNull();
+        assertThat(control.activityExists(31)).isFalse();
+        assertThat(tookMillis).as("held for the deletes said to follow, at most 1 s").isBetween(900L, 5_000L);
     }
 
     @Test
