@@ -129,7 +129,10 @@ public class Bitrix24Configuration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "20", javaType = "java.time.Duration",
               description = "How long a batch that is not full waits for another delete to join before it is sent, in "
                             + "milliseconds (at most ten times this after its first delete). A batch also waits while the "
-                            + "rate plan or the operating-time limit holds requests back, and keeps filling meanwhile.")
+                            + "rate plan or the operating-time limit holds requests back, and keeps filling meanwhile. An "
+                            + "exchange marked as not the last of a batch (exchange property CamelBatchComplete=false, as "
+                            + "Camel's batch consumers set it) holds the batch for the deletes that follow it instead, up "
+                            + "to 1 s after the batch's first delete.")
     private long maxBatchWait = 20;
 
     @UriParam(label = "producer", defaultValue = "standard",
