@@ -95,6 +95,7 @@ final class DrainSchedule {
             r.put("refused429", sim.control().operatingLimitRejections());
             r.put("deleted", count - sim.control().activityCount());
             r.put("batchCalls", sim.control().callCount("batch"));
+            r.put("callsPerMethod", sim.control().callCounts());
         }
         return r;
     }
@@ -153,6 +154,7 @@ final class DrainSchedule {
             r.put("refused429", sim.control().operatingLimitRejections());
             r.put("deleted", count - sim.control().activityCount());
             r.put("batchCalls", sim.control().callCount("batch"));
+            r.put("callsPerMethod", sim.control().callCounts());
         }
         return r;
     }
