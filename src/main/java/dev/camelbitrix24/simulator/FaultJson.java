@@ -10,7 +10,8 @@ import java.util.Map;
  * A {@link FaultSpec} as JSON for the control API: {@code {"kind": "status", "status": 502, "body": "...",
  * "contentType": "...", "times": 3, "fraction": 0.5, "method": "crm.activity.delete"}}; kinds are {@code status},
  * {@code internal_server_error}, {@code bad_gateway_html}, {@code overload_limit}, {@code delay} (with
- * {@code delayMillis}), {@code reset_mid_reply} and {@code reply_lost}.
+ * {@code delayMillis}), {@code reset_mid_reply}, {@code reply_lost}, {@code replaced_reply} (with {@code status} and
+ * {@code body}, played after the call ran), {@code wrong_encoding} and {@code truncated_reply}.
  */
 final class FaultJson {
 
@@ -44,6 +45,18 @@ final class FaultJson {
                 break;
             case "reply_lost":
                 spec = FaultSpec.replyLost();
+                break;
+            case "replaced_reply":
+                if (!json.has("status") || !json.has("body")) {
+                    throw new IllegalArgumentException("a replaced_reply fault needs status and body");
+                }
+                spec = FaultSpec.replacedReply(json.get("status").asInt(), json.get("body").asText());
+                break;
+            case "wrong_encoding":
+                spec = FaultSpec.wrongEncoding();
+                break;
+            case "truncated_reply":
+                spec = FaultSpec.truncatedReply();
                 break;
             default:
                 throw new IllegalArgumentException("unknown fault kind '" + kind + "'");

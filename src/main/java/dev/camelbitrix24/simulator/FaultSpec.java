@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A fault the simulator plays on REST calls, built like
- * {@code FaultSpec.status(502, html).times(3)}, {@code FaultSpec.overloadLimit().fraction(0.2).onMethod("batch")}
- * or {@code FaultSpec.replyLost().times(1)}. Without {@code times} or {@code fraction} it hits every matching call
+ * {@code FaultSpec.status(502, html).times(3)}, {@code FaultSpec.overloadLimit().fraction(0.2).onMethod("batch")},
+ * {@code FaultSpec.replyLost().times(1)} or {@code FaultSpec.wrongEncoding().times(1)}. Without {@code times} or {@code fraction} it hits every matching call
  * until cleared. Which calls a fraction hits is decided by the simulator's random seed, so runs repeat exactly.
  * Faults apply to whole HTTP requests on {@code /rest/} (not to commands inside a batch).
  */
@@ -22,7 +22,11 @@ public final class FaultSpec {
         /** Runs the call, starts the reply, then resets the connection half-way through the body. */
         RESET_MID_REPLY,
         /** Runs the call (the delete happens) and closes the connection without any reply. */
-        REPLY_LOST
+        REPLY_LOST,
+        /** Runs the call (the delete happens), then answers the given status and body instead of its reply. */
+        REPLACED_REPLY,
+        /** Runs the call (the delete happens), then answers its status with only the first half of its body. */
+        TRUNCATED_REPLY
     }
 
     static final String JSON = "application/json; charset=utf-8";
@@ -78,6 +82,32 @@ public final class FaultSpec {
         return status(503, "{\"error\":\"OVERLOAD_LIMIT\",\"error_description\":\"REST API is blocked due to overload\"}");
     }
 
+    /**
+     * Runs the call (a delete happens), then answers this status and body instead of the call's reply: what a client
+     * sees when the answer is spoiled after the method ran (a proxy's page, an encoding failure). The content type is
+     * chosen as for {@link #status}.
+     */
+    public static FaultSpec replacedReply(int status, String body) {
+        FaultSpec spec = status(status, body);
+        return new FaultSpec(Kind.REPLACED_REPLY, spec.status, spec.body, spec.contentType, null, -1, 1.0, null);
+    }
+
+    /**
+     * Runs the call, then answers {@code 200 WRONG_ENCODING}: the method ran but its reply could not be encoded
+     * (PROTOCOL §3.2), so the client never learns its result.
+     */
+    public static FaultSpec wrongEncoding() {
+        return replacedReply(200, "{\"error\":\"WRONG_ENCODING\",\"error_description\":\"Response could not be encoded\"}");
+    }
+
+    /**
+     * Runs the call, then answers its status with the first half of its body, as a complete HTTP reply (a body cut
+     * short by something on the way, not a broken connection): JSON that does not parse.
+     */
+    public static FaultSpec truncatedReply() {
+        return new FaultSpec(Kind.TRUNCATED_REPLY, 0, null, null, null, -1, 1.0, null);
+    }
+
     /** Runs the call, then waits this long before replying. */
     public static FaultSpec delay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -94,7 +124,7 @@ public final class FaultSpec {
         return new FaultSpec(Kind.REPLY_LOST, 0, null, null, null, -1, 1.0, null);
     }
 
-    /** Overrides the content type of a {@link #status} fault, e.g. {@code text/plain} for a non-JSON answer. */
+    /** Overrides the content type of a {@link #status} or {@link #replacedReply} fault, e.g. {@code text/plain} for a non-JSON answer. */
     public FaultSpec contentType(String value) {
         return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method);
     }
@@ -157,7 +187,8 @@ public final class FaultSpec {
 
     @Override
     public String toString() {
-        return "FaultSpec[" + kind + (kind == Kind.STATUS ? " " + status : "") + (delay != null ? " " + delay : "")
+        boolean withStatus = kind == Kind.STATUS || kind == Kind.REPLACED_REPLY;
+        return "FaultSpec[" + kind + (withStatus ? " " + status : "") + (delay != null ? " " + delay : "")
                 + (times > 0 ? " times=" + times : "") + (fraction < 1 ? " fraction=" + fraction : "")
                 + (method != null ? " method=" + method : "") + "]";
     }

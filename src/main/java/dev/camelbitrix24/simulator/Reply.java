@@ -1,6 +1,7 @@
 package dev.camelbitrix24.simulator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency and processing time), and
@@ -23,6 +24,11 @@ record Reply(int status, String contentType, byte[] body, FaultSpec transportFau
 
     Reply withTransportFault(FaultSpec fault) {
         return new Reply(status, contentType, body, fault, holdNanos);
+    }
+
+    /** The same reply with only the first half of its body, sent as complete (the length says half). */
+    Reply cutShort() {
+        return new Reply(status, contentType, Arrays.copyOf(body, body.length / 2), transportFault, holdNanos);
     }
 
     /** The same reply, held back {@code nanos} longer. */

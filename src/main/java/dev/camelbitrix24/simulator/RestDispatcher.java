@@ -40,7 +40,18 @@ final class RestDispatcher {
             return Reply.of(fault);
         }
         Reply reply = answer(request, path, nowNanos);
-        return fault == null ? reply : reply.withTransportFault(fault);
+        if (fault == null) {
+            return reply;
+        }
+        switch (fault.kind()) {
+            case REPLACED_REPLY:
+                // the call ran; its answer is spoiled on the way out
+                return Reply.of(fault).heldLonger(reply.holdNanos());
+            case TRUNCATED_REPLY:
+                return reply.cutShort();
+            default:
+                return reply.withTransportFault(fault);
+        }
     }
 
     private Reply answer(RestRequest request, RestPath path, long nowNanos) {
