@@ -26,7 +26,9 @@ public final class FaultSpec {
         /** Runs the call (the delete happens), then answers the given status and body instead of its reply. */
         REPLACED_REPLY,
         /** Runs the call (the delete happens), then answers its status with only the first half of its body. */
-        TRUNCATED_REPLY
+        TRUNCATED_REPLY,
+        /** Answers {@code 302} with {@code Location} at the portal's new address instead of running the call. */
+        MOVED
     }
 
     static final String JSON = "application/json; charset=utf-8";
@@ -43,9 +45,15 @@ public final class FaultSpec {
     private final int times;
     private final double fraction;
     private final String method;
+    private final String movedTo;
 
     private FaultSpec(Kind kind, int status, String body, String contentType, Duration delay, int times,
             double fraction, String method) {
+        this(kind, status, body, contentType, delay, times, fraction, method, null);
+    }
+
+    private FaultSpec(Kind kind, int status, String body, String contentType, Duration delay, int times,
+            double fraction, String method, String movedTo) {
         this.kind = kind;
         this.status = status;
         this.body = body;
@@ -54,6 +62,7 @@ public final class FaultSpec {
         this.times = times;
         this.fraction = fraction;
         this.method = method;
+        this.movedTo = movedTo;
     }
 
     /** Answers this status and body; the content type is JSON when the body looks like JSON, else HTML. */
@@ -108,6 +117,16 @@ public final class FaultSpec {
         return new FaultSpec(Kind.TRUNCATED_REPLY, 0, null, null, null, -1, 1.0, null);
     }
 
+    /**
+     * The portal moved (PROTOCOL §1): answers {@code 302} with {@code Location} = {@code newBaseUrl} followed by the
+     * request's path, and runs nothing. A client is to send the same request there.
+     */
+    public static FaultSpec movedTo(String newBaseUrl) {
+        Objects.requireNonNull(newBaseUrl, "newBaseUrl");
+        String base = newBaseUrl.endsWith("/") ? newBaseUrl.substring(0, newBaseUrl.length() - 1) : newBaseUrl;
+        return new FaultSpec(Kind.MOVED, 302, "", HTML, null, -1, 1.0, null, base);
+    }
+
     /** Runs the call, then waits this long before replying. */
     public static FaultSpec delay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -126,7 +145,7 @@ public final class FaultSpec {
 
     /** Overrides the content type of a {@link #status} or {@link #replacedReply} fault, e.g. {@code text/plain} for a non-JSON answer. */
     public FaultSpec contentType(String value) {
-        return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method);
+        return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method, movedTo);
     }
 
     /** Hits only the next {@code n} matching calls. */
@@ -134,7 +153,7 @@ public final class FaultSpec {
         if (n < 1) {
             throw new IllegalArgumentException("times must be >= 1");
         }
-        return new FaultSpec(kind, status, body, contentType, delay, n, fraction, method);
+        return new FaultSpec(kind, status, body, contentType, delay, n, fraction, method, movedTo);
     }
 
     /** Hits each matching call with this probability (drawn from the simulator's seeded random). */
@@ -142,13 +161,13 @@ public final class FaultSpec {
         if (!(p > 0) || p > 1) {
             throw new IllegalArgumentException("fraction must be in (0, 1]");
         }
-        return new FaultSpec(kind, status, body, contentType, delay, times, p, method);
+        return new FaultSpec(kind, status, body, contentType, delay, times, p, method, movedTo);
     }
 
     /** Hits only calls of this method (case-insensitive, e.g. {@code crm.activity.delete} or {@code batch}). */
     public FaultSpec onMethod(String name) {
         return new FaultSpec(kind, status, body, contentType, delay, times, fraction,
-                Objects.requireNonNull(name).toLowerCase(Locale.ROOT));
+                Objects.requireNonNull(name).toLowerCase(Locale.ROOT), movedTo);
     }
 
     public Kind kind() {
@@ -180,6 +199,11 @@ public final class FaultSpec {
         return fraction;
     }
 
+    /** The new base URL of a {@link Kind#MOVED} fault, else null. */
+    public String movedToValue() {
+        return movedTo;
+    }
+
     /** null when every method matches. */
     public String methodValue() {
         return method;
@@ -187,7 +211,7 @@ public final class FaultSpec {
 
     @Override
     public String toString() {
-        boolean withStatus = kind == Kind.STATUS || kind == Kind.REPLACED_REPLY;
+        boolean withStatus = kind == Kind.STATUS || kind == Kind.REPLACED_REPLY || kind == Kind.MOVED;
         return "FaultSpec[" + kind + (withStatus ? " " + status : "") + (delay != null ? " " + delay : "")
                 + (times > 0 ? " times=" + times : "") + (fraction < 1 ? " fraction=" + fraction : "")
                 + (method != null ? " method=" + method : "") + "]";

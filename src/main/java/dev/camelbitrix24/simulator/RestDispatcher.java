@@ -39,6 +39,9 @@ final class RestDispatcher {
         if (fault != null && fault.kind() == FaultSpec.Kind.STATUS) {
             return Reply.of(fault);
         }
+        if (fault != null && fault.kind() == FaultSpec.Kind.MOVED) {
+            return Reply.redirect(fault.httpStatus(), fault.movedToValue() + request.path());
+        }
         Reply reply = answer(request, path, nowNanos);
         if (fault == null) {
             return reply;

@@ -179,4 +179,13 @@ class FaultInjectionTest {
         assertThat(delete(13).body()).isEqualTo(proxyPage);
         assertThat(sim.control().activityExists(13)).isTrue();
     }
+
+    @Test
+    void aMovedPortalAnswersARedirectToTheSamePathAtItsNewAddressAndRunsNothing() throws Exception {
+        sim.control().injectFault(FaultSpec.movedTo("https://moved.example.com/").times(1));
+        SimulatorHttpClient.Reply reply = delete(14);
+        assertThat(reply.status()).isEqualTo(302);
+        assertThat(reply.location()).isEqualTo("https://moved.example.com/rest/1/simulator/crm.activity.delete");
+        assertThat(sim.control().activityExists(14)).isTrue();
+    }
 }
