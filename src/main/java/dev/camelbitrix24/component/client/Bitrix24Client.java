@@ -37,7 +37,6 @@ public final class Bitrix24Client {
     final ScheduledExecutorService scheduler;
     final Executor worker;
     final LongSupplier clock;
-    final Set<DeleteCall> active = ConcurrentHashMap.newKeySet();
     /** Never null: a listener that ignores everything when none is configured. */
     final Bitrix24CallListener listener;
     final Set<PendingDelete> pending = ConcurrentHashMap.newKeySet();
@@ -84,19 +83,16 @@ public final class Bitrix24Client {
      *                       {@code Activity is not found.} means deleted, confirmed on retry
      */
     public CompletableFuture<DeleteResult> deleteActivity(long id, boolean mayHaveDeleted) {
+        PendingDelete delete = new PendingDelete(id);
+        delete.mayHaveReached = mayHaveDeleted;
+        pending.add(delete);
+        delete.result.whenComplete((done, error) -> pending.remove(delete));
         if (batcher != null) {
-            PendingDelete delete = new PendingDelete(id);
-            delete.mayHaveReached = mayHaveDeleted;
-            pending.add(delete);
-            delete.result.whenComplete((done, error) -> pending.remove(delete));
             batcher.submit(delete);
-            return delete.result;
+        } else {
+            new DeleteCall(this, delete).start();
         }
-        DeleteCall call = new DeleteCall(this, id, mayHaveDeleted);
-        active.add(call);
-        CompletableFuture<DeleteResult> result = call.start();
-        result.whenComplete((done, error) -> active.remove(call));
-        return result;
+        return delete.result;
     }
 
     /**
@@ -112,10 +108,6 @@ public final class Bitrix24Client {
      * exchange waits forever once the endpoint stops. Called after the HTTP client and the scheduler are shut down.
      */
     public void abortAll() {
-        for (DeleteCall call : active) {
-            call.abort();
-        }
-        active.clear();
         for (PendingDelete delete : pending) {
             delete.abort(this);
         }

@@ -17,4 +17,12 @@ public record ReplyVerdict(Bitrix24ErrorType type, String errorCode, String erro
     public boolean success() {
         return type == null;
     }
+
+    /**
+     * Whether the method may have run although this reply does not say how it ended (PROTOCOL §7): a 5xx that is not
+     * Bitrix24's answer (a gateway's page). Bitrix24's error envelopes are its answer: the method did not run.
+     */
+    public boolean methodMayHaveRun() {
+        return !success() && errorCode == null && httpStatus >= 500;
+    }
 }
