@@ -106,7 +106,8 @@ public final class FaultSpec {
      * (PROTOCOL §3.2), so the client never learns its result.
      */
     public static FaultSpec wrongEncoding() {
-        return replacedReply(200, "{\"error\":\"WRONG_ENCODING\",\"error_description\":\"Response could not be encoded\"}");
+        return replacedReply(200,
+                "{\"error\":\"WRONG_ENCODING\",\"error_description\":\"Response could not be encoded\"}");
     }
 
     /**
@@ -143,7 +144,10 @@ public final class FaultSpec {
         return new FaultSpec(Kind.REPLY_LOST, 0, null, null, null, -1, 1.0, null);
     }
 
-    /** Overrides the content type of a {@link #status} or {@link #replacedReply} fault, e.g. {@code text/plain} for a non-JSON answer. */
+    /**
+     * Overrides the content type of a {@link #status} or {@link #replacedReply} fault, e.g. {@code text/plain} for a
+     * non-JSON answer.
+     */
     public FaultSpec contentType(String value) {
         return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method, movedTo);
     }
