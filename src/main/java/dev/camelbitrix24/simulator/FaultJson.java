@@ -10,7 +10,8 @@ import java.util.Map;
  * A {@link FaultSpec} as JSON for the control API: {@code {"kind": "status", "status": 502, "body": "...",
  * "contentType": "...", "times": 3, "fraction": 0.5, "method": "crm.activity.delete"}}; kinds are {@code status},
  * {@code internal_server_error}, {@code bad_gateway_html}, {@code overload_limit}, {@code delay} (with
- * {@code delayMillis}), {@code reset_mid_reply} and {@code reply_lost}.
+ * {@code delayMillis}), {@code reset_mid_reply}, {@code reply_lost}, {@code replaced_reply} (with {@code status} and
+ * {@code body}, played after the call ran), {@code wrong_encoding}, {@code truncated_reply} and {@code moved} (with {@code movedTo}, the new base URL).
  */
 final class FaultJson {
 
@@ -45,6 +46,24 @@ final class FaultJson {
             case "reply_lost":
                 spec = FaultSpec.replyLost();
                 break;
+            case "replaced_reply":
+                if (!json.has("status") || !json.has("body")) {
+                    throw new IllegalArgumentException("a replaced_reply fault needs status and body");
+                }
+                spec = FaultSpec.replacedReply(json.get("status").asInt(), json.get("body").asText());
+                break;
+            case "wrong_encoding":
+                spec = FaultSpec.wrongEncoding();
+                break;
+            case "truncated_reply":
+                spec = FaultSpec.truncatedReply();
+                break;
+            case "moved":
+                if (!json.hasNonNull("movedTo")) {
+                    throw new IllegalArgumentException("a moved fault needs movedTo, the new base URL");
+                }
+                spec = FaultSpec.movedTo(json.get("movedTo").asText());
+                break;
             default:
                 throw new IllegalArgumentException("unknown fault kind '" + kind + "'");
         }
@@ -66,6 +85,7 @@ final class FaultJson {
     static Map<String, Object> write(FaultSpec spec) {
         return ControlHttpApi.map("kind", spec.kind().name().toLowerCase(Locale.ROOT), "status", spec.httpStatus(),
                 "delayMillis", spec.delayValue() == null ? null : spec.delayValue().toMillis(),
-                "times", spec.timesValue(), "fraction", spec.fractionValue(), "method", spec.methodValue());
+                "times", spec.timesValue(), "fraction", spec.fractionValue(), "method", spec.methodValue(),
+                "movedTo", spec.movedToValue());
     }
 }

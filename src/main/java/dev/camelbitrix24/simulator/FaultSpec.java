@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A fault the simulator plays on REST calls, built like
- * {@code FaultSpec.status(502, html).times(3)}, {@code FaultSpec.overloadLimit().fraction(0.2).onMethod("batch")}
- * or {@code FaultSpec.replyLost().times(1)}. Without {@code times} or {@code fraction} it hits every matching call
+ * {@code FaultSpec.status(502, html).times(3)}, {@code FaultSpec.overloadLimit().fraction(0.2).onMethod("batch")},
+ * {@code FaultSpec.replyLost().times(1)} or {@code FaultSpec.wrongEncoding().times(1)}. Without {@code times} or {@code fraction} it hits every matching call
  * until cleared. Which calls a fraction hits is decided by the simulator's random seed, so runs repeat exactly.
  * Faults apply to whole HTTP requests on {@code /rest/} (not to commands inside a batch).
  */
@@ -22,7 +22,13 @@ public final class FaultSpec {
         /** Runs the call, starts the reply, then resets the connection half-way through the body. */
         RESET_MID_REPLY,
         /** Runs the call (the delete happens) and closes the connection without any reply. */
-        REPLY_LOST
+        REPLY_LOST,
+        /** Runs the call (the delete happens), then answers the given status and body instead of its reply. */
+        REPLACED_REPLY,
+        /** Runs the call (the delete happens), then answers its status with only the first half of its body. */
+        TRUNCATED_REPLY,
+        /** Answers {@code 302} with {@code Location} at the portal's new address instead of running the call. */
+        MOVED
     }
 
     static final String JSON = "application/json; charset=utf-8";
@@ -39,9 +45,15 @@ public final class FaultSpec {
     private final int times;
     private final double fraction;
     private final String method;
+    private final String movedTo;
 
     private FaultSpec(Kind kind, int status, String body, String contentType, Duration delay, int times,
             double fraction, String method) {
+        this(kind, status, body, contentType, delay, times, fraction, method, null);
+    }
+
+    private FaultSpec(Kind kind, int status, String body, String contentType, Duration delay, int times,
+            double fraction, String method, String movedTo) {
         this.kind = kind;
         this.status = status;
         this.body = body;
@@ -50,6 +62,7 @@ public final class FaultSpec {
         this.times = times;
         this.fraction = fraction;
         this.method = method;
+        this.movedTo = movedTo;
     }
 
     /** Answers this status and body; the content type is JSON when the body looks like JSON, else HTML. */
@@ -78,6 +91,43 @@ public final class FaultSpec {
         return status(503, "{\"error\":\"OVERLOAD_LIMIT\",\"error_description\":\"REST API is blocked due to overload\"}");
     }
 
+    /**
+     * Runs the call (a delete happens), then answers this status and body instead of the call's reply: what a client
+     * sees when the answer is spoiled after the method ran (a proxy's page, an encoding failure). The content type is
+     * chosen as for {@link #status}.
+     */
+    public static FaultSpec replacedReply(int status, String body) {
+        FaultSpec spec = status(status, body);
+        return new FaultSpec(Kind.REPLACED_REPLY, spec.status, spec.body, spec.contentType, null, -1, 1.0, null);
+    }
+
+    /**
+     * Runs the call, then answers {@code 200 WRONG_ENCODING}: the method ran but its reply could not be encoded
+     * (PROTOCOL §3.2), so the client never learns its result.
+     */
+    public static FaultSpec wrongEncoding() {
+        return replacedReply(200,
+                "{\"error\":\"WRONG_ENCODING\",\"error_description\":\"Response could not be encoded\"}");
+    }
+
+    /**
+     * Runs the call, then answers its status with the first half of its body, as a complete HTTP reply (a body cut
+     * short by something on the way, not a broken connection): JSON that does not parse.
+     */
+    public static FaultSpec truncatedReply() {
+        return new FaultSpec(Kind.TRUNCATED_REPLY, 0, null, null, null, -1, 1.0, null);
+    }
+
+    /**
+     * The portal moved (PROTOCOL §1): answers {@code 302} with {@code Location} = {@code newBaseUrl} followed by the
+     * request's path, and runs nothing. A client is to send the same request there.
+     */
+    public static FaultSpec movedTo(String newBaseUrl) {
+        Objects.requireNonNull(newBaseUrl, "newBaseUrl");
+        String base = newBaseUrl.endsWith("/") ? newBaseUrl.substring(0, newBaseUrl.length() - 1) : newBaseUrl;
+        return new FaultSpec(Kind.MOVED, 302, "", HTML, null, -1, 1.0, null, base);
+    }
+
     /** Runs the call, then waits this long before replying. */
     public static FaultSpec delay(Duration delay) {
         Objects.requireNonNull(delay, "delay");
@@ -94,9 +144,12 @@ public final class FaultSpec {
         return new FaultSpec(Kind.REPLY_LOST, 0, null, null, null, -1, 1.0, null);
     }
 
-    /** Overrides the content type of a {@link #status} fault, e.g. {@code text/plain} for a non-JSON answer. */
+    /**
+     * Overrides the content type of a {@link #status} or {@link #replacedReply} fault, e.g. {@code text/plain} for a
+     * non-JSON answer.
+     */
     public FaultSpec contentType(String value) {
-        return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method);
+        return new FaultSpec(kind, status, body, Objects.requireNonNull(value), delay, times, fraction, method, movedTo);
     }
 
     /** Hits only the next {@code n} matching calls. */
@@ -104,7 +157,7 @@ public final class FaultSpec {
         if (n < 1) {
             throw new IllegalArgumentException("times must be >= 1");
         }
-        return new FaultSpec(kind, status, body, contentType, delay, n, fraction, method);
+        return new FaultSpec(kind, status, body, contentType, delay, n, fraction, method, movedTo);
     }
 
     /** Hits each matching call with this probability (drawn from the simulator's seeded random). */
@@ -112,13 +165,13 @@ public final class FaultSpec {
         if (!(p > 0) || p > 1) {
             throw new IllegalArgumentException("fraction must be in (0, 1]");
         }
-        return new FaultSpec(kind, status, body, contentType, delay, times, p, method);
+        return new FaultSpec(kind, status, body, contentType, delay, times, p, method, movedTo);
     }
 
     /** Hits only calls of this method (case-insensitive, e.g. {@code crm.activity.delete} or {@code batch}). */
     public FaultSpec onMethod(String name) {
         return new FaultSpec(kind, status, body, contentType, delay, times, fraction,
-                Objects.requireNonNull(name).toLowerCase(Locale.ROOT));
+                Objects.requireNonNull(name).toLowerCase(Locale.ROOT), movedTo);
     }
 
     public Kind kind() {
@@ -150,6 +203,11 @@ public final class FaultSpec {
         return fraction;
     }
 
+    /** The new base URL of a {@link Kind#MOVED} fault, else null. */
+    public String movedToValue() {
+        return movedTo;
+    }
+
     /** null when every method matches. */
     public String methodValue() {
         return method;
@@ -157,7 +215,8 @@ public final class FaultSpec {
 
     @Override
     public String toString() {
-        return "FaultSpec[" + kind + (kind == Kind.STATUS ? " " + status : "") + (delay != null ? " " + delay : "")
+        boolean withStatus = kind == Kind.STATUS || kind == Kind.REPLACED_REPLY || kind == Kind.MOVED;
+        return "FaultSpec[" + kind + (withStatus ? " " + status : "") + (delay != null ? " " + delay : "")
                 + (times > 0 ? " times=" + times : "") + (fraction < 1 ? " fraction=" + fraction : "")
                 + (method != null ? " method=" + method : "") + "]";
     }

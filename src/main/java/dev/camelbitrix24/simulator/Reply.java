@@ -1,15 +1,25 @@
 package dev.camelbitrix24.simulator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency and processing time), and
- * the transport fault (delay, reset, lost reply) to play on it, if any.
+ * An HTTP reply ready to send: how long to hold it back first (a slow portal's latency and processing time), the
+ * transport fault (delay, reset, lost reply) to play on it, if any, and the {@code Location} of a redirect.
  */
-record Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdNanos) {
+record Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdNanos, String location) {
+
+    Reply(int status, String contentType, byte[] body, FaultSpec transportFault, long holdNanos) {
+        this(status, contentType, body, transportFault, holdNanos, null);
+    }
 
     static Reply json(int status, Object value) {
         return new Reply(status, FaultSpec.JSON, Json.write(value), null, 0);
+    }
+
+    /** A redirect to {@code location}, with an empty body. */
+    static Reply redirect(int status, String location) {
+        return new Reply(status, FaultSpec.HTML, new byte[0], null, 0, location);
     }
 
     static Reply error(RestError error) {
@@ -22,11 +32,17 @@ record Reply(int status, String contentType, byte[] body, FaultSpec transportFau
     }
 
     Reply withTransportFault(FaultSpec fault) {
-        return new Reply(status, contentType, body, fault, holdNanos);
+        return new Reply(status, contentType, body, fault, holdNanos, location);
+    }
+
+    /** The same reply with only the first half of its body, sent as complete (the length says half). */
+    Reply cutShort() {
+        return new Reply(status, contentType, Arrays.copyOf(body, body.length / 2), transportFault, holdNanos,
+                location);
     }
 
     /** The same reply, held back {@code nanos} longer. */
     Reply heldLonger(long nanos) {
-        return nanos == 0 ? this : new Reply(status, contentType, body, transportFault, holdNanos + nanos);
+        return nanos == 0 ? this : new Reply(status, contentType, body, transportFault, holdNanos + nanos, location);
     }
 }

@@ -39,8 +39,22 @@ final class RestDispatcher {
         if (fault != null && fault.kind() == FaultSpec.Kind.STATUS) {
             return Reply.of(fault);
         }
+        if (fault != null && fault.kind() == FaultSpec.Kind.MOVED) {
+            return Reply.redirect(fault.httpStatus(), fault.movedToValue() + request.path());
+        }
         Reply reply = answer(request, path, nowNanos);
-        return fault == null ? reply : reply.withTransportFault(fault);
+        if (fault == null) {
+            return reply;
+        }
+        switch (fault.kind()) {
+            case REPLACED_REPLY:
+                // the call ran; its answer is spoiled on the way out
+                return Reply.of(fault).heldLonger(reply.holdNanos());
+            case TRUNCATED_REPLY:
+                return reply.cutShort();
+            default:
+                return reply.withTransportFault(fault);
+        }
     }
 
     private Reply answer(RestRequest request, RestPath path, long nowNanos) {

@@ -222,6 +222,9 @@ final class SimulatorHttpServer {
     }
 
     private static void write(HttpServerResponse response, Reply reply) {
+        if (reply.location() != null) {
+            response.putHeader("Location", reply.location());
+        }
         response.setStatusCode(reply.status())
                 .putHeader("Content-Type", reply.contentType())
                 .end(Buffer.buffer(reply.body()));

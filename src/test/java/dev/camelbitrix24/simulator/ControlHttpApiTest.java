@@ -86,8 +86,12 @@ class ControlHttpApiTest {
         assertThat(http.get(sim.webhookUrl() + "crm.activity.delete?id=2").status()).isEqualTo(200);
         http.postJson(api("/faults"), "{\"kind\":\"reply_lost\",\"times\":1}");
         http.postJson(api("/faults"), "{\"kind\":\"delay\",\"delayMillis\":10}");
+        http.postJson(api("/faults"), "{\"kind\":\"wrong_encoding\",\"times\":1}");
+        http.postJson(api("/faults"), "{\"kind\":\"truncated_reply\",\"times\":1}");
+        http.postJson(api("/faults"), "{\"kind\":\"replaced_reply\",\"status\":200,\"body\":\"<html/>\"}");
         assertThat(sim.control().activeFaults()).extracting(FaultSpec::kind)
-                .containsExactly(FaultSpec.Kind.REPLY_LOST, FaultSpec.Kind.DELAY);
+                .containsExactly(FaultSpec.Kind.REPLY_LOST, FaultSpec.Kind.DELAY, FaultSpec.Kind.REPLACED_REPLY,
+                        FaultSpec.Kind.TRUNCATED_REPLY, FaultSpec.Kind.REPLACED_REPLY);
     }
 
     @Test

@@ -144,4 +144,48 @@ class FaultInjectionTest {
         assertThat(retry.status()).isEqualTo(400);
         assertThat(retry.description()).isEqualTo("Activity is not found.");
     }
+
+    @Test
+    void wrongEncodingAnswersAfterTheDeleteRan() throws Exception {
+        sim.control().injectFault(FaultSpec.wrongEncoding().times(1).onMethod("crm.activity.delete"));
+        SimulatorHttpClient.Reply reply = delete(10);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.error()).isEqualTo("WRONG_ENCODING");
+        assertThat(sim.control().activityExists(10)).isFalse();
+        assertThat(delete(10).description()).isEqualTo("Activity is not found.");
+    }
+
+    @Test
+    void truncatedReplyIsAComplete200WhoseJsonDoesNotParseAndTheDeleteRan() throws Exception {
+        sim.control().injectFault(FaultSpec.truncatedReply().times(1));
+        SimulatorHttpClient.Reply reply = delete(11);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json()).isNull();
+        assertThat(reply.body()).startsWith("{\"result\":");
+        assertThat(sim.control().activityExists(11)).isFalse();
+    }
+
+    @Test
+    void replacedReplyAnswersTheGivenPageAfterTheDeleteRanWhileAStatusFaultRunsNothing() throws Exception {
+        String proxyPage = "<html><body>upstream answered</body></html>";
+        sim.control().injectFault(FaultSpec.replacedReply(200, proxyPage).times(1));
+        SimulatorHttpClient.Reply replaced = delete(12);
+        assertThat(replaced.status()).isEqualTo(200);
+        assertThat(replaced.contentType()).startsWith("text/html");
+        assertThat(replaced.body()).isEqualTo(proxyPage);
+        assertThat(sim.control().activityExists(12)).isFalse();
+
+        sim.control().injectFault(FaultSpec.status(200, proxyPage).times(1));
+        assertThat(delete(13).body()).isEqualTo(proxyPage);
+        assertThat(sim.control().activityExists(13)).isTrue();
+    }
+
+    @Test
+    void aMovedPortalAnswersARedirectToTheSamePathAtItsNewAddressAndRunsNothing() throws Exception {
+        sim.control().injectFault(FaultSpec.movedTo("https://moved.example.com/").times(1));
+        SimulatorHttpClient.Reply reply = delete(14);
+        assertThat(reply.status()).isEqualTo(302);
+        assertThat(reply.location()).isEqualTo("https://moved.example.com/rest/1/simulator/crm.activity.delete");
+        assertThat(sim.control().activityExists(14)).isTrue();
+    }
 }

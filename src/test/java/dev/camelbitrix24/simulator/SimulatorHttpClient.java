@@ -30,7 +30,7 @@ final class SimulatorHttpClient {
     }
 
     /** A reply: status, content type, raw body, and the body as JSON (null when it is not JSON). */
-    record Reply(int status, String contentType, String body, JsonNode json) {
+    record Reply(int status, String contentType, String body, JsonNode json, String location) {
         String error() {
             return json == null || !json.has("error") ? null : json.get("error").asText();
         }
@@ -73,7 +73,7 @@ final class SimulatorHttpClient {
             json = null;
         }
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                response.body(), json);
+                response.body(), json, response.headers().firstValue("Location").orElse(null));
     }
 
     HttpClient raw() {

@@ -37,7 +37,6 @@ public final class Bitrix24Client {
     final ScheduledExecutorService scheduler;
     final Executor worker;
     final LongSupplier clock;
-    final Set<DeleteCall> active = ConcurrentHashMap.newKeySet();
     /** Never null: a listener that ignores everything when none is configured. */
     final Bitrix24CallListener listener;
     final Set<PendingDelete> pending = ConcurrentHashMap.newKeySet();
@@ -86,20 +85,17 @@ public final class Bitrix24Client {
      *                       and is not the last of its batch): with batching, a batch that is not full waits for them
      */
     public CompletableFuture<DeleteResult> deleteActivity(long id, boolean mayHaveDeleted, boolean moreFollow) {
+        PendingDelete delete = new PendingDelete(id);
+        delete.mayHaveReached = mayHaveDeleted;
+        delete.moreFollow = moreFollow;
+        pending.add(delete);
+        delete.result.whenComplete((done, error) -> pending.remove(delete));
         if (batcher != null) {
-            PendingDelete delete = new PendingDelete(id);
-            delete.mayHaveReached = mayHaveDeleted;
-            delete.moreFollow = moreFollow;
-            pending.add(delete);
-            delete.result.whenComplete((done, error) -> pending.remove(delete));
             batcher.submit(delete);
-            return delete.result;
+        } else {
+            new DeleteCall(this, delete).start();
         }
-        DeleteCall call = new DeleteCall(this, id, mayHaveDeleted);
-        active.add(call);
-        CompletableFuture<DeleteResult> result = call.start();
-        result.whenComplete((done, error) -> active.remove(call));
-        return result;
+        return delete.result;
     }
 
     /**
@@ -115,10 +111,6 @@ public final class Bitrix24Client {
      * exchange waits forever once the endpoint stops. Called after the HTTP client and the scheduler are shut down.
      */
     public void abortAll() {
-        for (DeleteCall call : active) {
-            call.abort();
-        }
-        active.clear();
         for (PendingDelete delete : pending) {
             delete.abort(this);
         }

@@ -7,8 +7,8 @@ import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24PortalWait;
 
 /**
- * One exchange's delete while it travels in batches: its own attempt count, its own lost-reply state and its own
- * outcome, so that it ends exactly as if it had been sent alone.
+ * One exchange's delete, sent alone or in batches: its own attempt count, its own lost-reply state and its own
+ * outcome, so that it ends the same either way.
  */
 final class PendingDelete {
 
@@ -22,6 +22,8 @@ final class PendingDelete {
     long queuedNanos;
     /** Its exchange said that more deletes follow it at once (a batch consumer's exchange, not the batch's last). */
     boolean moreFollow;
+    /** The time figures of the latest reply that carried them for this delete, or null. */
+    private volatile TimeFigures lastTime;
 
     PendingDelete(long id) {
         if (id <= 0) {
@@ -35,8 +37,16 @@ final class PendingDelete {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
+    /** A reply carried time figures for this delete. */
+    void timed(TimeFigures time) {
+        if (time != null) {
+            lastTime = time;
+        }
+    }
+
+    /** Ends it deleted; {@code time} null means the last figures seen for it (a not-found reply carries none). */
     void succeed(boolean confirmedOnRetry, int status, TimeFigures time) {
-        result.complete(new DeleteResult(id, attempts, confirmedOnRetry, status, time));
+        result.complete(new DeleteResult(id, attempts, confirmedOnRetry, status, time != null ? time : lastTime));
     }
 
     /** Ends it with the failure the client makes of this (a portal-wide wait or the request's own). */

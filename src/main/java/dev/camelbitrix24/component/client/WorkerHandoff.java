@@ -10,7 +10,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 
 /**
  * Moves every step of a call off HttpClient's I/O threads onto the client's worker, and guarantees that a step that
- * throws unexpectedly still ends the call: shared by {@link DeleteCall} and {@link BatchCall}.
+ * throws unexpectedly still ends the call: used by {@link PortalExchange}, the path single and batch calls share.
  */
 final class WorkerHandoff {
 

@@ -192,4 +192,23 @@ class ReplyClassifierTest {
 
         assertThat(verdict.errorDescription()).doesNotContain("s3cr3tcode").contains("text/html");
     }
+
+    /** The lost-reply rule's question: could the method have run although this reply does not say how it ended? */
+    @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "200 | {\"result\":true,\"time\":{}}                                                   | false",
+            "200 | {\"error\":\"WRONG_ENCODING\",\"error_description\":\"x\"}                        | true",
+            "500 | {\"error\":\"WRONG_ENCODING\",\"error_description\":\"x\"}                        | true",
+            "200 | {\"result\":tr                                                                 | true",
+            "200 | <html><body>Please wait</body></html>                                           | true",
+            "200 | {\"result\":false}                                                               | true",
+            "502 | <html><body>502 Bad Gateway</body></html>                                       | true",
+            "500 | {\"error\":\"INTERNAL_SERVER_ERROR\",\"error_description\":\"Internal server error\"} | false",
+            "503 | {\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":\"Too many requests\"}     | false",
+            "400 | {\"error\":\"\",\"error_description\":\"Activity is not found.\"}                     | false",
+            "429 | <html><body>429 Too Many Requests</body></html>                                 | false",
+            "408 | <html><body>408 Request Timeout</body></html>                                   | false"})
+    void onlyRepliesSentAfterTheMethodMayHaveRunMarkIt(int status, String body, boolean mayHaveRun) {
+        assertThat(classify(status, body).methodMayHaveRun()).isEqualTo(mayHaveRun);
+    }
 }

@@ -1,24 +1,11 @@
 package dev.camelbitrix24.component.simulated;
 
-import java.net.InetAddress;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import java.util.concurrent.atomic.AtomicReference;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.support.CamelHarness;
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,53 +64,12 @@ class TlsOnSimulatorTest {
 
     @Test
     void aTrustedCertificateCarriesTheCall() throws Exception {
-        SSLContextParameters tls = new SSLContextParameters();
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setTrustManager(trustingOnly(serverCertificate()));
-        tls.setTrustManagers(trust);
-        camel.context().getRegistry().bind("simulatorTls", tls);
+        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim));
 
         Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")"
                                        + "&sslContextParameters=#simulatorTls", 5L);
 
         assertThat(exchange.getException()).isNull();
         assertThat(sim.control().activityExists(5)).isFalse();
-    }
-
-    /** The simulator's certificate, read from a handshake (it is generated fresh at each start). */
-    private static X509Certificate serverCertificate() throws Exception {
-        AtomicReference<X509Certificate> seen = new AtomicReference<>();
-        X509TrustManager recorder = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen.set(chain[0]);
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { recorder }, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), sim.httpsPort())) {
-            socket.startHandshake();
-        }
-        return seen.get();
-    }
-
-    private static X509TrustManager trustingOnly(X509Certificate certificate) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("simulator", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return (X509TrustManager) factory.getTrustManagers()[0];
     }
 }
