@@ -49,6 +49,7 @@ public class PollDispatcher {
     private RefusedOutcomeRewriter rewriter;
     private WrittenOutcomeIndex index;
     private PortalWaitPause pause;
+    private PortalWaitListener listener;
     /** Deletes per batch call when the component batches, else 1. */
     private int batchSize = 1;
     private final Map<Consumer<?, ?>, ConsumerState> states = Collections.synchronizedMap(new WeakHashMap<>());
@@ -85,6 +86,10 @@ public class PollDispatcher {
             starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
             done.await();
             HeldRequests.hold(requests, state, pause);
+            if (listener != null) {
+                // this consumer stops taking requests at once, not after its next poll
+                listener.apply(requests.get(0).consumer);
+            }
             rewriter.rewrite(camelContext, requests);
         } catch (RuntimeException e) {
             // never let camel-kafka move on past requests whose outcome is unknown: it would commit the next poll
@@ -136,6 +141,7 @@ public class PollDispatcher {
                 index = new WrittenOutcomeIndex(new WrittenOutcomes(consumerProperties,
                         PipelineTopics.from(camelContext).outcomeTopics(), Duration.ofSeconds(60)));
                 pause = camelContext.getRegistry().findSingleByType(PortalWaitPause.class);
+                listener = camelContext.getRegistry().findSingleByType(PortalWaitListener.class);
                 if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{camel.component.bitrix24.batching:false}}"))) {
                     batchSize = Integer.parseInt(camelContext.resolvePropertyPlaceholders(
                             "{{camel.component.bitrix24.max-batch-size:50}}"));
