@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li><b>The limit</b>: the configured one, or, when none is configured (or the portal refuses below it), learned at
  * the first 429: the highest {@code operating} any call was let through with (its own {@code operating} less its
  * {@code duration}). The portal let that much through and refused more, so the limit lies between; the lower bound
- * is kept, and raised by later replies that prove more was let through.</li>
+ * is kept, and raised by later replies that prove more was let through. A refusal with no more than the reserve used
+ * teaches nothing: such a limit would stop the method for good.</li>
  * <li><b>Pacing</b>: a call goes out with as many deletes as the rest of the budget holds; when none fits, the method
  * waits until {@code operating_reset_at} (plus one second: it is rounded to the second), when the window's oldest
  * minute expires. The figures are then out of date, so one delete goes first to fetch new ones.</li>
@@ -152,7 +153,9 @@ public final class OperatingTimeGuard {
         }
 
         synchronized void onRefused(long now, long fallbackWaitMillis) {
-            if (!learned && !Double.isNaN(provenAllowed) && !(limit <= provenAllowed)) {
+            // a limit no larger than the reserve would leave the method no room at all, for good: a refusal with next
+            // to nothing used says the method is blocked, not how large its budget is, so nothing is learned from it
+            if (!learned && !Double.isNaN(provenAllowed) && provenAllowed > reserve && !(limit <= provenAllowed)) {
                 limit = provenAllowed;
                 learned = true;
             }

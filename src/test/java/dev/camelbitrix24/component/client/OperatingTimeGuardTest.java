@@ -39,6 +39,23 @@ class OperatingTimeGuardTest {
     }
 
     @Test
+    void aRefusalWithNextToNothingUsedTeachesNoLimit() {
+        // the method blocked while the window shows 0.3 s used: a limit learned from that would leave no room for good
+        OperatingTimeGuard guard = new OperatingTimeGuard(0, 1_000);
+        guard.sent(METHOD, 3);
+        guard.record(METHOD, figure(0.15, 0.15));
+        guard.record(METHOD, figure(0.3, 0.15));
+        guard.onRefused(METHOD, NOW, 10_000);
+        guard.settled(METHOD, 3);
+
+        assertThat(guard.snapshot(METHOD).learned()).isFalse();
+        assertThat(guard.pauseMillis(METHOD, NOW)).as("this window is waited out all the same")
+                .isEqualTo(RESET * 1000 + 1000 - NOW);
+        long afterReset = RESET * 1000 + 1000;
+        assertThat(guard.fits(METHOD, 50, afterReset)).as("and the next one is not held back").isEqualTo(50);
+    }
+
+    @Test
     void sizesACallToTheRoomLeftCountingTheDeletesInFlight() {
         OperatingTimeGuard guard = new OperatingTimeGuard(10_000, 0);
         guard.sent(METHOD, 1);
