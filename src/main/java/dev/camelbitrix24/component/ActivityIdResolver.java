@@ -14,7 +14,7 @@ import org.apache.camel.Message;
  * {@code id}), else in the {@link Bitrix24Constants#ACTIVITY_ID} header, else in the endpoint's {@code activityId}.
  * A body without an id (null, blank, an object without {@code id}) falls through to the header; an id that is there
  * but is not a positive integer fitting a long is refused, never replaced by another source and never sent: Bitrix24
- * itself would read {@code "12abc"} as 12 (PROTOCOL §3.1). A body object that carries both {@code id} and {@code ID}
+ * itself would read {@code "12abc"} as 12 (it reads a leading number). A body object that carries both {@code id} and {@code ID}
  * (which Bitrix24 reads first) with different values is ambiguous and refused too.
  */
 public final class ActivityIdResolver {
@@ -98,7 +98,7 @@ public final class ActivityIdResolver {
         return NONE;
     }
 
-    /** The body's {@code id}, or NONE; refused when Bitrix24 would read another id from its {@code ID} (PROTOCOL §3.1). */
+    /** The body's {@code id}, or NONE; refused when Bitrix24 would read another id from its {@code ID} (its {@code ID} wins over {@code id}). */
     private static Object unambiguous(Object id, Object upper) {
         if (id == null) {
             return NONE;

@@ -12,7 +12,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 @UriParams
 public class Bitrix24Configuration implements Cloneable {
 
-    /** Where Bitrix24's OAuth server refreshes tokens (PROTOCOL §6). */
+    /** Where Bitrix24's OAuth server refreshes the tokens of every cloud portal. */
     public static final String DEFAULT_OAUTH_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/";
 
     @UriParam(label = "security", secret = true,
@@ -98,8 +98,9 @@ public class Bitrix24Configuration implements Cloneable {
     private long operationTimeLimitWait = 10_000;
 
     @UriParam(label = "producer,advanced", defaultValue = "3",
-              description = "How many times a call follows a redirect of a moved portal (re-sent as POST to the new "
-                            + "address; PROTOCOL §1). 0 refuses redirects.")
+              description = "How many times a call follows a redirect of a moved portal (a portal whose address "
+                            + "changed answers 302 with the new one; the request is re-sent there as POST). 0 refuses "
+                            + "redirects.")
     private int maxRedirects = 3;
 
     @UriParam(label = "producer", defaultValue = "10000", javaType = "java.time.Duration",
@@ -117,7 +118,7 @@ public class Bitrix24Configuration implements Cloneable {
 
     @UriParam(label = "producer", defaultValue = "false",
               description = "Coalesce the deletes of concurrent exchanges into batch calls of up to maxBatchSize "
-                            + "commands (one request each, PROTOCOL section 5); every exchange still gets its own outcome. "
+                            + "commands (Bitrix24's batch method, one request each); every exchange still gets its own outcome. "
                             + "Off: one call per exchange, without the maxBatchWait delay. Worth it only when exchanges "
                             + "arrive concurrently (parallel processing, several in-flight exchanges).")
     private boolean batching;

@@ -2,7 +2,9 @@ package dev.camelbitrix24.component;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +25,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.WritableHealthCheckRepository;
+import org.apache.camel.spi.EndpointServiceLocation;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -38,7 +41,7 @@ import org.apache.hc.core5.io.CloseMode;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "bitrix24", title = "Bitrix24", syntax = "bitrix24:method",
              producerOnly = true, category = { Category.CLOUD, Category.API }, headersClass = Bitrix24Constants.class)
-public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
+public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, EndpointServiceLocation {
 
     @UriPath(enums = "crm.activity.delete", description = "The Bitrix24 REST method to call.")
     @Metadata(required = true)
@@ -112,6 +115,37 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint {
         return configuration.isOAuth()
                 ? Bitrix24Urls.portalMethodUrl(configuration.getPortalUrl(), method)
                 : Bitrix24Urls.webhookMethodUrl(configuration.getWebhookUrl(), method);
+    }
+
+    /** The portal this endpoint calls, as {@code https://host:port}: never the webhook's path, which holds its code. */
+    @Override
+    public String getServiceUrl() {
+        String url = configuration.isOAuth() ? configuration.getPortalUrl() : configuration.getWebhookUrl();
+        if (url == null) {
+            return null;
+        }
+        try {
+            return Bitrix24Urls.origin(URI.create(url.trim()));
+        } catch (RuntimeException notAUrl) {
+            return null;
+        }
+    }
+
+    @Override
+    public String getServiceProtocol() {
+        return "rest";
+    }
+
+    /** The method, how the endpoint authenticates, and for an OAuth application its client id (never a secret). */
+    @Override
+    public Map<String, String> getServiceMetadata() {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("method", method);
+        metadata.put("authentication", configuration.isOAuth() ? "oauth" : "webhook");
+        if (configuration.isOAuth() && configuration.getClientId() != null) {
+            metadata.put("clientId", configuration.getClientId());
+        }
+        return metadata;
     }
 
     @Override

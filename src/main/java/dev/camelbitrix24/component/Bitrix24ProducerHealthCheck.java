@@ -1,6 +1,10 @@
 package dev.camelbitrix24.component;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +51,21 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
         this.endpoint = endpoint;
         Bitrix24Configuration c = endpoint.getConfiguration();
         this.host = Bitrix24Urls.hostOf(c.isOAuth() ? c.getPortalUrl() : c.getWebhookUrl());
-        this.id = "producer:bitrix24-" + host;
+        this.id = idOf(host, endpoint.getEndpointUri());
+    }
+
+    /**
+     * {@code producer:bitrix24-<portal host>-<8 hex digits>}: the digits are the start of the SHA-256 of the endpoint's
+     * URI, so that two endpoints on one portal (another webhook, batching on in one route and off in another) never
+     * share an id, and an endpoint keeps its id from one run to the next.
+     */
+    static String idOf(String host, String endpointUri) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(endpointUri.getBytes(StandardCharsets.UTF_8));
+            return "producer:bitrix24-" + host + "-" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     @Override

@@ -19,7 +19,7 @@ public final class FaultSpec {
         STATUS,
         /** Runs the call, then holds the reply back for the delay (a client with a shorter timeout gives up). */
         DELAY,
-        /** Runs the call, starts the reply, then resets the connection half-way through the body. */
+        /** Runs the call, starts the reply, then closes the connection half-way through the body. */
         RESET_MID_REPLY,
         /** Runs the call (the delete happens) and closes the connection without any reply. */
         REPLY_LOST,
@@ -134,7 +134,7 @@ public final class FaultSpec {
         return new FaultSpec(Kind.DELAY, 0, null, null, delay, -1, 1.0, null);
     }
 
-    /** Runs the call, sends the headers and half of the body, then resets the connection. */
+    /** Runs the call, sends the headers (with the full Content-Length) and half of the body, then closes the connection. */
     public static FaultSpec resetMidReply() {
         return new FaultSpec(Kind.RESET_MID_REPLY, 0, null, null, null, -1, 1.0, null);
     }

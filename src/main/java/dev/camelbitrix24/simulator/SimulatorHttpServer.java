@@ -1,15 +1,12 @@
 package dev.camelbitrix24.simulator;
 
-import io.netty.channel.ChannelOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.PfxOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.net.BindException;
 import java.net.InetAddress;
@@ -214,7 +211,7 @@ final class SimulatorHttpServer {
                 response.putHeader("Content-Type", reply.contentType());
                 response.putHeader("Content-Length", String.valueOf(reply.body().length));
                 response.write(Buffer.buffer(reply.body()).slice(0, reply.body().length / 2))
-                        .onComplete(ar -> reset(request.connection()));
+                        .onComplete(ar -> request.connection().close());
                 break;
             default:
                 write(response, reply);
@@ -230,11 +227,4 @@ final class SimulatorHttpServer {
                 .end(Buffer.buffer(reply.body()));
     }
 
-    /** Closes with SO_LINGER 0, so the client sees a TCP reset rather than a clean end of stream. */
-    private static void reset(HttpConnection connection) {
-        if (connection instanceof ConnectionBase) {
-            ((ConnectionBase) connection).channel().config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        connection.close();
-    }
 }

@@ -45,6 +45,22 @@ class Bitrix24EndpointTest {
     }
 
     @Test
+    void theServiceLocationIsThePortalWithoutTheWebhooksCode() {
+        Bitrix24Endpoint webhook = endpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + WEBHOOK + ")");
+        Bitrix24Endpoint oauth = endpoint("bitrix24:crm.activity.delete?portalUrl=https://portal.example.com/"
+                + "&clientId=local.app&clientSecret=s3cr3t&accessToken=acc3ss&refreshToken=r3fresh");
+
+        assertThat(webhook.getServiceUrl()).isEqualTo("https://portal.example.com:443");
+        assertThat(webhook.getServiceProtocol()).isEqualTo("rest");
+        assertThat(webhook.getServiceMetadata()).containsExactlyEntriesOf(
+                Map.of("method", "crm.activity.delete", "authentication", "webhook"));
+        assertThat(oauth.getServiceUrl()).isEqualTo("https://portal.example.com:443");
+        assertThat(oauth.getServiceMetadata()).containsEntry("authentication", "oauth").containsEntry("clientId", "local.app");
+        assertThat(webhook.getServiceUrl() + webhook.getServiceMetadata() + oauth.getServiceMetadata())
+                .doesNotContain("c0de4321", "s3cr3t", "acc3ss", "r3fresh");
+    }
+
+    @Test
     void methodNamesAreCaseInsensitiveLikeBitrix24s() {
         assertThat(endpoint("bitrix24:CRM.Activity.Delete?webhookUrl=RAW(" + WEBHOOK + ")").getMethod())
                 .isEqualTo("crm.activity.delete");

@@ -1,9 +1,8 @@
 package dev.camelbitrix24.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,23 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every rung of the crm.activity.delete failure ladder (PROTOCOL.md §3.1), in the real server's order. */
 class ActivityDeleteLadderTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().seed(50).ratePlan(RatePlan.OFF).build();
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(50).ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.control().reset();
-    }
 
     private SimulatorHttpClient.Reply delete(String query) throws Exception {
         return http.get(sim.webhookUrl() + "crm.activity.delete?" + query);

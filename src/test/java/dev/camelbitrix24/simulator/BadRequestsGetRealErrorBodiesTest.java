@@ -1,8 +1,8 @@
 package dev.camelbitrix24.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -13,18 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Malformed requests get the portal's JSON error envelopes, never a stack trace or an empty reply. */
 class BadRequestsGetRealErrorBodiesTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().seed(20).ratePlan(RatePlan.OFF).build();
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(20).ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     private static void assertEnvelope(SimulatorHttpClient.Reply reply) {
         assertThat(reply.json()).as(reply.body()).isNotNull();

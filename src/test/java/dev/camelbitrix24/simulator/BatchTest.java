@@ -1,10 +1,9 @@
 package dev.camelbitrix24.simulator;
 
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,23 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** batch: command parsing exactly like the real server (injection included), keys, halt, limits, substitution. */
 class BatchTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().seed(200).ratePlan(RatePlan.OFF).build();
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(200).ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.control().reset();
-    }
 
     private JsonNode batch(String json) throws Exception {
         SimulatorHttpClient.Reply reply = http.postJson(sim.webhookUrl() + "batch", json);

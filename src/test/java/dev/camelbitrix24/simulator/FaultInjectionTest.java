@@ -1,9 +1,8 @@
 package dev.camelbitrix24.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,23 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Faults on demand: given replies for N calls or a seeded fraction, delays, resets and lost replies. */
 class FaultInjectionTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().seed(300).ratePlan(RatePlan.OFF).randomSeed(7L).build();
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).seed(300).ratePlan(RatePlan.OFF).randomSeed(7L).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.control().reset();
-    }
 
     private SimulatorHttpClient.Reply delete(long id) throws Exception {
         return http.get(sim.webhookUrl() + "crm.activity.delete?id=" + id);

@@ -1,9 +1,8 @@
 package dev.camelbitrix24.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,23 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The URL forms, parameter sources and precedence a real portal accepts (PROTOCOL.md §1). */
 class RequestFormsTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().https().seed(100).ratePlan(RatePlan.OFF).build();
     private static final SimulatorHttpClient http = new SimulatorHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(0).seed(100).ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.control().reset();
-    }
 
     @Test
     void webhookPathAcceptsJsonSuffixTrailingSlashAndAnyCase() throws Exception {

@@ -1,6 +1,8 @@
 package dev.camelbitrix24.component.simulated;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.camelbitrix24.simulator.FaultSpec;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
 
     private static final String EXTRA_CODE = "h3althW3bh00kC0de";
-    private static final String CHECK_ID = "producer:bitrix24-127.0.0.1";
+    private static final String CHECK_ID_PREFIX = "producer:bitrix24-127.0.0.1-";
 
     @Test
     void manyProbesWithinTheIntervalCostOneProfileCall() {
@@ -87,6 +89,21 @@ class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
         assertThat(result.getMessage()).get().asString().startsWith("TRANSPORT_ERROR").doesNotContain(EXTRA_CODE);
     }
 
+    @Test
+    void twoEndpointsOnOnePortalHaveTwoChecks() {
+        control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
+        CamelContext context = startedEndpoint(webhookUri(""));
+        startedEndpoint(webhookUri("batching=true"));
+        startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl() + "/rest/1/" + EXTRA_CODE + "/)");
+
+        // "full": Camel's default exposure shows one check when all are UP
+        List<String> ids = HealthCheckHelper.invoke(context, check -> Map.of(), check -> false, "full").stream().map(r -> r.getCheck().getId())
+                .filter(id -> id.startsWith(CHECK_ID_PREFIX)).toList();
+
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates().allMatch(id -> id.matches("producer:bitrix24-127\\.0\\.0\\.1-[0-9a-f]{8}"))
+                .noneMatch(id -> id.contains(EXTRA_CODE));
+    }
+
     /** A started endpoint in the harness's context, with Camel's producer health checks switched on. */
     private CamelContext startedEndpoint(String uri) {
         CamelContext context = camel.context();
@@ -98,7 +115,8 @@ class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
     }
 
     private static HealthCheck.Result check(CamelContext context) {
-        return HealthCheckHelper.invoke(context).stream().filter(r -> r.getCheck().getId().equals(CHECK_ID)).findFirst()
-                .orElseThrow(() -> new AssertionError("no check " + CHECK_ID + " in " + HealthCheckHelper.invoke(context)));
+        return HealthCheckHelper.invoke(context).stream().filter(r -> r.getCheck().getId().startsWith(CHECK_ID_PREFIX))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + CHECK_ID_PREFIX + "* in " + HealthCheckHelper.invoke(context)));
     }
 }
