@@ -20,6 +20,13 @@ final class ConsumerState {
     final Map<TopicPartition, Set<Long>> mayHaveDeleted = new HashMap<>();
     /** Per partition with outcomes written past its commit (in {@link #written}): the start of the poll that wrote the first. */
     final Map<TopicPartition, Long> writtenSince = new HashMap<>();
+    /**
+     * Per partition this consumer moved back (a seek to the first request without an outcome): where it moved back
+     * to, until a record at or before that offset is handed over again. camel-kafka still hands over, afterwards, the
+     * records it had fetched before the seek (the rest of the poll it was handling); they lie past that offset and are
+     * stale, even when the fetch from the new position has already moved past them.
+     */
+    final Map<TopicPartition, Long> movedBackTo = new HashMap<>();
     int generation = Integer.MIN_VALUE;
 
     /**

@@ -1,5 +1,6 @@
 package dev.camelbitrix24.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * by a rebalance, or the consumer was moved back before it (a seek, or a rebalance that reset the position to the
  * committed offset); it will be consumed again where it belongs. A record this consumer already wrote the outcome of
  * (fetched again after a rebalance) is not processed again, and its partition is committed past it. One hand-over can
- * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped.
+ * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped. After this
+ * consumer moved a partition back, the records fetched before that are stale until the new fetch begins.
  */
 final class HandOverFilter {
 
@@ -38,6 +40,8 @@ final class HandOverFilter {
     static List<PollRequest> current(List<?> records, Function<Consumer<?, ?>, ConsumerState> states) {
         List<PollRequest> requests = new ArrayList<>(records.size());
         Map<TopicPartition, Long> doneUpTo = null;
+        Map<TopicPartition, Long> movedBackTo = null;
+        Set<TopicPartition> logChecked = new HashSet<>();
         Set<TopicPartition> alreadyDone = new HashSet<>();
         int alreadyDoneCount = 0;
         Map<TopicPartition, Long> positions = new HashMap<>();
@@ -58,11 +62,12 @@ final class HandOverFilter {
                 consumer = commit.getConsumer();
                 assignment = consumer.assignment();
                 doneUpTo = states.apply(consumer).doneUpTo;
+                movedBackTo = states.apply(consumer).movedBackTo;
             }
             TopicPartition partition = commit.getPartition();
             long offset = commit.getRecordOffset();
             Long position = assignment.contains(partition) ? position(consumer, partition, positions) : null;
-            if (position == null || offset >= position) {
+            if (position == null || offset >= position || fetchedBeforeMovingBack(consumer, partition, offset, movedBackTo, logChecked)) {
                 stale++;
                 continue;
             }
@@ -99,6 +104,38 @@ final class HandOverFilter {
             PartitionCommits.commit(consumer, offsets);
         }
         return requests;
+    }
+
+    /**
+     * Whether the record was fetched before this consumer moved its partition back, and is stale: the records of a
+     * hand-over come in the order they were fetched, and the fetch from the new position starts at it (or at an
+     * older commit after a rebalance), while what was fetched before lies past it. Judging by the position alone
+     * is not enough: camel-kafka may hand the rest of the old fetch over after the new fetch has moved past it, and
+     * taking those records would commit past the requests moved back to, which were never processed.
+     */
+    private static boolean fetchedBeforeMovingBack(Consumer<?, ?> consumer, TopicPartition partition, long offset,
+                                                   Map<TopicPartition, Long> movedBackTo,
+                                                   Set<TopicPartition> logChecked) {
+        Long to = movedBackTo.get(partition);
+        if (to == null) {
+            return false;
+        }
+        // the log's start is looked up once per partition and hand-over, only for records that look stale
+        if (offset <= to || logChecked.add(partition) && logStartsAfter(consumer, partition, to)) {
+            // the fetch from the new position has begun (or the records moved back to are gone from the log)
+            movedBackTo.remove(partition);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean logStartsAfter(Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+        try {
+            Long start = consumer.beginningOffsets(Set.of(partition), Duration.ofSeconds(5)).get(partition);
+            return start != null && start > offset;
+        } catch (KafkaException e) {
+            return false;
+        }
     }
 
     private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {

@@ -111,6 +111,7 @@ final class PartitionCommits {
                 // on the consumer's thread, inside its poll loop: the consumer may be used here. Records of this
                 // partition already handed over are now behind the position, so they are dropped as stale
                 consumer.seek(partition.getKey(), firstUnwritten.offset);
+                state.movedBackTo.put(partition.getKey(), firstUnwritten.offset);
                 doneUpTo.put(partition.getKey(), firstUnwritten.offset);
             }
         }
@@ -127,6 +128,7 @@ final class PartitionCommits {
         first.forEach((partition, offset) -> {
             if (assignment.contains(partition)) {
                 consumer.seek(partition, offset);
+                state.movedBackTo.put(partition, offset);
             }
             state.doneUpTo.put(partition, offset);
             // the outcomes this poll did write are looked for again when its requests come back

@@ -41,6 +41,8 @@ class MixedRefusalEndsEveryRequestOnceTest {
         int refusedSeconds = FireFigures.figure("mixed.refused-seconds", 6, 60);
         int latencyMillis = FireFigures.figure("mixed.reply-latency-millis", 300, 600);
         int retryInPlaceMillis = FireFigures.figure("mixed.retry-in-place-millis", 1_000, 5_000);
+        int maxPollRecords = FireFigures.figure("mixed.max-poll-records", 2_500, 2_500);
+        int stallSeconds = FireFigures.figure("mixed.stall-seconds", 20, 120);
         long seed = FireFigures.seed();
         Random random = new Random(seed);
         System.out.printf("mixed refusal: %d requests, seed %d%n", requests, seed);
@@ -81,6 +83,7 @@ class MixedRefusalEndsEveryRequestOnceTest {
             // past this, a request whose outcome is refused is consumed again (and Bitrix24 called again)
             settings.put("bitrix24.consumer.outcome-retry-in-place-ms", String.valueOf(retryInPlaceMillis));
             settings.put("camel.component.bitrix24.response-timeout", "10000");
+            settings.put("bitrix24.consumer.max-poll-records", String.valueOf(maxPollRecords));
             control.setReplyLatency(new ReplyLatency(Duration.ofMillis(latencyMillis * 5L / 6),
                     Duration.ofMillis(latencyMillis * 7L / 6)));
             long callsBefore = control.callCount("crm.activity.delete");
@@ -94,17 +97,33 @@ class MixedRefusalEndsEveryRequestOnceTest {
                 env.kafka.denyWrites(List.of(t.succeeded()));
                 long refusedAt = System.nanoTime();
                 long elsewhereBefore = load.count(List.of(t.notFound(), t.invalid()));
-                load.sendAll(during);
-                Thread.sleep(refusedSeconds * 1000L);
+                // a stream, not a burst: polls come partly filled while refused requests are rewound
+                int chunks = 20;
+                for (int c = 0; c < chunks; c++) {
+                    load.sendAll(during.subList(c * during.size() / chunks, (c + 1) * during.size() / chunks));
+                    Thread.sleep(refusedSeconds * 1000L / chunks);
+                }
                 writtenElsewhereDuring = load.count(List.of(t.notFound(), t.invalid())) - elsewhereBefore;
                 env.kafka.allowWrites(List.of(t.succeeded()));
                 refusedFor = Duration.ofNanos(System.nanoTime() - refusedAt).toMillis();
 
                 load.sendAll(after);
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> load.count(t.outcomeTopics()) >= requests);
-                await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.committed("mixed-group", t.requests())
-                        .values().stream().mapToLong(Long::longValue).sum() == requests);
+                // until every request has an outcome and is committed, or nothing moves for a while (then the figures
+                // below say what is missing)
+                long lastChange = System.nanoTime();
+                long last = -1;
+                while (load.count(t.outcomeTopics()) < requests || committed(env, t) < requests) {
+                    long now = load.count(t.outcomeTopics()) + committed(env, t);
+                    if (now != last) {
+                        last = now;
+                        lastChange = System.nanoTime();
+                    } else if (System.nanoTime() - lastChange > Duration.ofSeconds(stallSeconds).toNanos()) {
+                        System.out.printf("mixed refusal: stalled at %d outcomes, %d committed; threads:%n%s",
+                                load.count(t.outcomeTopics()), committed(env, t), threadDump());
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
                 // a request consumed once more by mistake would show now
                 Thread.sleep(1000);
             }
@@ -120,15 +139,18 @@ class MixedRefusalEndsEveryRequestOnceTest {
             long confirmedOnRetry = outcomes.stream()
                     .filter(o -> o.topic().equals(t.succeeded()) && o.value().contains("\"confirmedOnRetry\":true")).count();
             long stillThere = existing.values().stream().filter(control::activityExists).count();
+            long committed = committed(env, t);
             FireFigures.report("mixed refusal: %d requests (%d existing, %d never existed, %d invalid), replies after "
-                    + "%d ms, succeeded topic refused for %d ms (outcome retry in place %d ms), outcomes per topic %s, "
+                    + "%d ms, polls of up to %d, succeeded topic refused for %d ms (outcome retry in place %d ms), "
+                    + "outcomes per topic %s, "
                     + "%d written on the other topics during the refusal, %d second outcomes, %d NOT_FOUND for an "
                     + "activity that existed, %d DELETED confirmed on retry, %d delete calls, %d existing activities "
-                    + "left, lost %d", requests, existing.size(), neverExisted.size(), invalid.size(), latencyMillis,
-                    refusedFor, retryInPlaceMillis, perTopic, writtenElsewhereDuring, secondOutcomes,
-                    notFoundThatExisted, confirmedOnRetry, calls, stillThere, requests - byKey.size());
+                    + "left, %d committed, lost %d", requests, existing.size(), neverExisted.size(), invalid.size(), latencyMillis,
+                    maxPollRecords, refusedFor, retryInPlaceMillis, perTopic, writtenElsewhereDuring, secondOutcomes,
+                    notFoundThatExisted, confirmedOnRetry, calls, stillThere, committed, requests - byKey.size());
 
             assertThat(byKey).as("every request has an outcome").hasSize(requests);
+            assertThat(committed).as("committed to the end").isEqualTo(requests);
             assertThat(secondOutcomes).as("second outcomes").isZero();
             assertThat(notFoundThatExisted).as("NOT_FOUND for an activity that existed").isZero();
             assertThat(stillThere).as("existing activities left").isZero();
@@ -145,5 +167,23 @@ class MixedRefusalEndsEveryRequestOnceTest {
             assertThat(confirmedOnRetry).as("deletes whose outcome was refused, called again").isPositive();
             assertThat(calls).as("delete calls").isGreaterThan(existing.size() + neverExisted.size());
         }
+    }
+
+    private static long committed(PipelineTestEnvironment env, PipelineTopics t) {
+        return env.kafka.committed("mixed-group", t.requests()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(false, false)) {
+            if (info.getThreadName().startsWith("Camel")) {
+                dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState()).append('\n');
+                for (StackTraceElement frame : info.getStackTrace()) {
+                    dump.append("    at ").append(frame).append('\n');
+                }
+            }
+        }
+        return dump.toString();
     }
 }
