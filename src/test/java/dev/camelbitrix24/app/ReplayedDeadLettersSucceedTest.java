@@ -116,8 +116,10 @@ class ReplayedDeadLettersSucceedTest {
         DeadLetterReplay.Result replay;
         try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
              Pipeline pipeline = Pipeline.start(settings)) {
-            // every batch call reaches the portal: half of them delete and lose the reply, the rest get nginx's 502
-            control.injectFault(FaultSpec.replyLost().onMethod("batch").fraction(0.5));
+            // every batch call reaches the portal: the first ones delete and lose the reply, every later one gets
+            // nginx's 502 page (nothing done), until retries run out. The requests need at least twice as many batch
+            // calls (50 deletes each) as lose their reply, so both kinds are always there
+            control.injectFault(FaultSpec.replyLost().onMethod("batch").times(Math.max(1, requests / 100)));
             control.injectFault(FaultSpec.badGatewayHtml().onMethod("batch"));
             load.sendAll(records);
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
