@@ -24,9 +24,10 @@ final class ConsumerState {
     int generation = Integer.MIN_VALUE;
     /**
      * Per partition this consumer moved back (a seek to the first request without an outcome): that offset, until a
-     * hand-over brings it again. camel-kafka may hand over records fetched before the seek, from past that offset,
-     * ahead of the records fetched again from it; those must wait for their turn, or the commit would pass the ones
-     * between. Kept with the group generation it was made in: a rebalance resets the position to the commit.
+     * record at or before it is handed over again. camel-kafka may hand over records fetched before the seek, from
+     * past that offset, after the fetch from the new position has moved past them; those must wait for their turn, or
+     * the commit would pass the ones between. Kept with the group generation it was made in: a rebalance resets the
+     * position to the commit.
      */
     final Map<TopicPartition, Long> movedBackTo = new HashMap<>();
     int movedBackGeneration = Integer.MIN_VALUE;

@@ -108,6 +108,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private boolean deleteDataOnClose;
         private int defaultPartitions = 1;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean acls;
 
         public Builder host(String host) {
             this.host = host;
@@ -144,6 +145,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         /** Partitions of topics that the broker creates on first use ({@code num.partitions}). */
         public Builder defaultPartitions(int defaultPartitions) {
             this.defaultPartitions = defaultPartitions;
+            return this;
+        }
+
+        /**
+         * Turns on Kafka's own authorizer, allowing every action that no ACL denies: with it an ACL can refuse one
+         * client (every client here is {@code User:ANONYMOUS}) the writing of one topic.
+         */
+        public Builder acls() {
+            this.acls = true;
             return this;
         }
 
@@ -209,6 +219,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("min.insync.replicas", "1");
             // consumers join at once instead of waiting 3 s for more members
             p.put("group.initial.rebalance.delay.ms", "0");
+            if (acls) {
+                p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+                p.put("allow.everyone.if.no.acl.found", "true");
+            }
             return p;
         }
 

@@ -1,5 +1,6 @@
 package dev.camelbitrix24.app;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * over ahead of the records fetched again from the offset the consumer was moved back to: processing it then would
  * let the commit pass the records before it. A record this consumer already wrote the outcome of
  * (fetched again after a rebalance) is not processed again, and its partition is committed past it. One hand-over can
- * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped.
+ * hold a record twice (queued from one poll, fetched again by the next): the second copy is dropped. After this
+ * consumer moved a partition back, the records fetched before that are stale until the new fetch begins.
  */
 final class HandOverFilter {
 
@@ -40,6 +42,7 @@ final class HandOverFilter {
     static List<PollRequest> current(List<?> records, Function<Consumer<?, ?>, ConsumerState> states) {
         List<PollRequest> requests = new ArrayList<>(records.size());
         Map<TopicPartition, Long> doneUpTo = null;
+        Set<TopicPartition> logChecked = new HashSet<>();
         Set<TopicPartition> alreadyDone = new HashSet<>();
         int alreadyDoneCount = 0;
         Map<TopicPartition, Long> positions = new HashMap<>();
@@ -75,17 +78,11 @@ final class HandOverFilter {
                 stale++;
                 continue;
             }
-            Long movedBackTo = state.movedBackTo.get(partition);
-            if (movedBackTo != null) {
-                if (offset > movedBackTo) {
-                    // fetched before the consumer was moved back to movedBackTo, and handed over ahead of the records
-                    // fetched again from there: it comes again after them
-                    early++;
-                    continue;
-                }
-                if (offset == movedBackTo) {
-                    state.movedBackTo.remove(partition);
-                }
+            if (fetchedBeforeMovingBack(consumer, partition, offset, state.movedBackTo, logChecked)) {
+                // handed over ahead of the records fetched again from where the consumer was moved back: it comes
+                // again after them
+                early++;
+                continue;
             }
             if (offset < doneUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
                 alreadyDone.add(partition);
@@ -121,6 +118,38 @@ final class HandOverFilter {
             PartitionCommits.commit(consumer, offsets);
         }
         return requests;
+    }
+
+    /**
+     * Whether the record was fetched before this consumer moved its partition back, and is stale: the records of a
+     * hand-over come in the order they were fetched, and the fetch from the new position starts at it (or at an
+     * older commit after a rebalance), while what was fetched before lies past it. Judging by the position alone
+     * is not enough: camel-kafka may hand the rest of the old fetch over after the new fetch has moved past it, and
+     * taking those records would commit past the requests moved back to, which were never processed.
+     */
+    private static boolean fetchedBeforeMovingBack(Consumer<?, ?> consumer, TopicPartition partition, long offset,
+                                                   Map<TopicPartition, Long> movedBackTo,
+                                                   Set<TopicPartition> logChecked) {
+        Long to = movedBackTo.get(partition);
+        if (to == null) {
+            return false;
+        }
+        // the log's start is looked up once per partition and hand-over, only for records that look stale
+        if (offset <= to || logChecked.add(partition) && logStartsAfter(consumer, partition, to)) {
+            // the fetch from the new position has begun (or the records moved back to are gone from the log)
+            movedBackTo.remove(partition);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean logStartsAfter(Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+        try {
+            Long start = consumer.beginningOffsets(Set.of(partition), Duration.ofSeconds(5)).get(partition);
+            return start != null && start > offset;
+        } catch (KafkaException e) {
+            return false;
+        }
     }
 
     private static Long position(Consumer<?, ?> consumer, TopicPartition partition, Map<TopicPartition, Long> positions) {

@@ -24,6 +24,11 @@ public final class OutcomeHeaders {
      * {@code Activity is not found.} is then reported as deleted, confirmed on retry.
      */
     public static final String MAY_HAVE_DELETED = "bitrix24.may-have-deleted";
+    /**
+     * On an outcome record Kafka refused as too large and that was written trimmed: what was dropped, a comma-separated
+     * list of {@code key}, {@code value}, {@code headers} (the request's own) and {@code description} (cut).
+     */
+    public static final String TRIMMED = "bitrix24.trimmed";
     /** On a request put back by the replay command: how many times it has been replayed so far. */
     public static final String REPLAY_COUNT = "bitrix24.replay.count";
 
@@ -34,7 +39,7 @@ public final class OutcomeHeaders {
 
     /** The headers that describe one outcome: a request arriving with any of them (a replayed one) has them replaced. */
     public static final List<String> OUTCOME_HEADERS = List.of(OUTCOME, ERROR_CODE, ERROR_DESCRIPTION, HTTP_STATUS,
-            ATTEMPTS, REQUEST_ID, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, ORIGINAL_TIMESTAMP);
+            ATTEMPTS, REQUEST_ID, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, ORIGINAL_TIMESTAMP, TRIMMED);
 
     private OutcomeHeaders() {
     }

@@ -19,6 +19,8 @@ final class PollRequest {
     Throwable lastFailure;
     /** Set when the component gave it back without an outcome. */
     Bitrix24RetryLaterException held;
+    /** The trimmed outcome record, once Kafka refused the whole one as too large (see {@link TrimmedOutcome}). */
+    Exchange trimmed;
     /** Left for the next poll without being sent, to fill its batch there (see {@link PollDispatcher}). */
     boolean deferred;
 
@@ -35,6 +37,11 @@ final class PollRequest {
 
     Throwable failure() {
         return lastFailure != null ? lastFailure : exchange.getException();
+    }
+
+    /** The exchange whose outcome record is to be written again: the trimmed one, once there is one. */
+    Exchange outcomeRecord() {
+        return trimmed != null ? trimmed : exchange;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.camelbitrix24.app;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,6 +34,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Plain Kafka clients for tests: produce requests, read whole topics, look at a group's committed offsets. */
 final class KafkaTestClient implements AutoCloseable {
+
+    /** Plain-text clients are all {@code User:ANONYMOUS}. */
+    private static final AccessControlEntry DENY_WRITE = new AccessControlEntry("User:ANONYMOUS", "*",
+            AclOperation.WRITE, AclPermissionType.DENY);
+    private static final AccessControlEntry ALLOW_ALL = new AccessControlEntry("User:ANONYMOUS", "*",
+            AclOperation.ALL, AclPermissionType.ALLOW);
 
     private final String bootstrapServers;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -107,6 +121,36 @@ final class KafkaTestClient implements AutoCloseable {
         Map<String, Integer> counts = new HashMap<>();
         topics.forEach(t -> counts.put(t, readAll(t).size()));
         return counts;
+    }
+
+    /**
+     * Every client is refused the writing of these topics ({@code TOPIC_AUTHORIZATION_FAILED}) until
+     * {@link #allowWrites}; needs a broker started with ACLs.
+     */
+    void denyWrites(Collection<String> topics) {
+        try {
+            // once a topic has an ACL, "allow everyone if no ACL is found" no longer applies to it: allow the rest
+            List<AclBinding> acls = new ArrayList<>();
+            for (String topic : topics) {
+                ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+                acls.add(new AclBinding(pattern, ALLOW_ALL));
+                acls.add(new AclBinding(pattern, DENY_WRITE));
+            }
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not deny writes to " + topics, e);
+        }
+    }
+
+    /** Takes back {@link #denyWrites}. */
+    void allowWrites(Collection<String> topics) {
+        try {
+            admin.deleteAcls(topics.stream().map(topic -> new AclBinding(
+                    new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL), DENY_WRITE).toFilter()).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not allow writes to " + topics, e);
+        }
     }
 
     /** The group's committed offset per partition of the topic (absent: nothing committed). */

@@ -1,19 +1,11 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.SimulatorControl;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,21 +17,25 @@ import static org.awaitility.Awaitility.await;
  * When Kafka refuses an outcome record, the request is neither skipped nor committed. First the very record that was
  * refused is written again in place (Bitrix24 is not called again and the outcome stays what it was); once the time
  * for that is spent, the request is consumed again, with the requests behind it, until its outcome can be written.
- * (The broker here refuses the records as too large; the same path serves a broker that is down.)
+ * The broker here refuses the records with an ACL that denies the writing of the outcome topics
+ * ({@code TOPIC_AUTHORIZATION_FAILED}); the same path serves a broker that is down or a topic below its minimum of
+ * in-sync replicas. (A record refused as too large is not written again as it is but trimmed:
+ * {@link OutcomesTooLargeAreWrittenTrimmedTest}.)
  */
 class OutcomesThatCannotBeWrittenAreRetriedTest {
 
     @RegisterExtension
-    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClassWithAcls();
 
     @Test
     void aRefusedOutcomeIsWrittenAgainInPlaceAndStaysTheSame() throws Exception {
         PipelineTopics t = env.newTopics("refused-in-place", 1);
         String group = "refused-in-place-group";
         SimulatorControl control = env.simulator.control();
-        maxMessageBytes(t, 50);
+        env.kafka.denyWrites(t.outcomeTopics());
+        Map<String, String> settings = env.settings(t, group);
         long callsBefore = control.callCount("crm.activity.delete");
-        try (Pipeline pipeline = Pipeline.start(env.settings(t, group))) {
+        try (Pipeline pipeline = Pipeline.start(settings)) {
             env.kafka.send(t.requests(), null, "first", utf8("{\"id\":70,\"requestId\":\"first\"}"), Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> !control.activityExists(70));
             // the consumer keeps writing the refused record, and does nothing else meanwhile
@@ -57,6 +53,8 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
         // the outcome of the first is the one it had when Kafka refused it: deleted, not 'not found' from a second call
         assertThat(outcomes).allSatisfy(o -> assertThat(o.topic()).isEqualTo(t.succeeded()));
         assertThat(outcomes).extracting(Outcome::key).containsExactlyInAnyOrder("first", "second");
+        assertThat(outcomes).as("refused for another reason than size: written whole")
+                .allSatisfy(o -> assertThat(o.header(OutcomeHeaders.TRIMMED)).isNull());
         assertThat(control.callCount("crm.activity.delete") - callsBefore).isEqualTo(2);
         assertThat(env.kafka.committed(group, t.requests())).containsEntry(0, 2L);
     }
@@ -66,13 +64,9 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
         PipelineTopics t = env.newTopics("refused", 1);
         String group = "refused-group";
         SimulatorControl control = env.simulator.control();
-        maxMessageBytes(t, 50);
+        env.kafka.denyWrites(t.outcomeTopics());
         Map<String, String> settings = env.settings(t, group);
         settings.put("bitrix24.consumer.outcome-retry-in-place-ms", "300");
-        // two refused records sent together can keep the idempotent producer resending the halves of their split batch
-        // until its delivery timeout (120 s by default): a shorter one, so that each round ends within seconds
-        settings.put("camel.component.kafka.request-timeout-ms", "3000");
-        settings.put("camel.component.kafka.delivery-timeout-ms", "5000");
         long callsBefore = control.callCount("crm.activity.delete");
         try (Pipeline pipeline = Pipeline.start(settings)) {
             env.kafka.send(t.requests(), null, "first", utf8("{\"id\":60,\"requestId\":\"first\"}"), Map.of());
@@ -110,19 +104,8 @@ class OutcomesThatCannotBeWrittenAreRetriedTest {
 
     /** The broker takes outcome records again: both requests get their outcome, and the commit moves past them. */
     private static void letOutcomesThroughAndAwaitBothCommitted(PipelineTopics t, String group) throws Exception {
-        maxMessageBytes(t, PipelineTopics.OUTCOME_MAX_MESSAGE_BYTES);
+        env.kafka.allowWrites(t.outcomeTopics());
         env.awaitOutcomes(t, 2, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(30)).until(() -> env.kafka.committed(group, t.requests()).getOrDefault(0, 0L) == 2L);
-    }
-
-    private static void maxMessageBytes(PipelineTopics topics, int bytes) throws Exception {
-        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-        for (String topic : topics.outcomeTopics()) {
-            List<AlterConfigOp> ops = new ArrayList<>();
-            ops.add(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
-                    AlterConfigOp.OpType.SET));
-            changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops);
-        }
-        env.kafka.admin().incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
     }
 }

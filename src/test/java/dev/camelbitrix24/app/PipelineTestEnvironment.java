@@ -28,12 +28,23 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
     Bitrix24Simulator simulator;
     KafkaTestClient kafka;
 
-    private PipelineTestEnvironment() {
+    /** Whether the broker runs Kafka's authorizer, so that a test can deny the writing of a topic. */
+    private final boolean acls;
+
+    private PipelineTestEnvironment(boolean acls) {
+        this.acls = acls;
     }
 
     /** Started now; the caller closes it (try-with-resources). */
     static PipelineTestEnvironment start() {
-        PipelineTestEnvironment env = new PipelineTestEnvironment();
+        PipelineTestEnvironment env = new PipelineTestEnvironment(false);
+        env.startParts();
+        return env;
+    }
+
+    /** Started now, with a broker on which ACLs can deny the writing of a topic ({@link KafkaTestClient#denyWrites}). */
+    static PipelineTestEnvironment startWithAcls() {
+        PipelineTestEnvironment env = new PipelineTestEnvironment(true);
         env.startParts();
         return env;
     }
@@ -43,7 +54,12 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
      * {@code @RegisterExtension static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();}
      */
     static PipelineTestEnvironment perTestClass() {
-        return new PipelineTestEnvironment();
+        return new PipelineTestEnvironment(false);
+    }
+
+    /** {@link #perTestClass()} with a broker on which ACLs can deny the writing of a topic. */
+    static PipelineTestEnvironment perTestClassWithAcls() {
+        return new PipelineTestEnvironment(true);
     }
 
     @Override
@@ -57,7 +73,8 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
     }
 
     private void startParts() {
-        EmbeddedKafkaBroker startedBroker = EmbeddedKafkaBroker.builder().temporaryDataDir().start();
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().temporaryDataDir();
+        EmbeddedKafkaBroker startedBroker = (acls ? builder.acls() : builder).start();
         try {
             simulator = Bitrix24Simulator.builder().httpPort(0).httpsPort(-1).webhookCode("simulator")
                     .seed(1000).ratePlan(RatePlan.OFF).randomSeed(42L).start();

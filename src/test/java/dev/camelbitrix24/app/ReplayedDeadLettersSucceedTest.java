@@ -1,12 +1,19 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.FaultSpec;
+import dev.camelbitrix24.simulator.ReplyLatency;
 import dev.camelbitrix24.simulator.SimulatorControl;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -82,35 +89,99 @@ class ReplayedDeadLettersSucceedTest {
     }
 
     /**
-     * A delete whose first reply was lost (the activity is gone) and whose retries all failed is dead-lettered saying
-     * that it may have deleted; the replay keeps that, so its {@code Activity is not found.} is the delete it is.
+     * Deletes whose calls reach the portal but whose replies are lost (the activity is gone) or replaced by a gateway
+     * page (nothing happened), until retries run out, at scale: every one is dead-lettered saying that it may have
+     * deleted; the replay keeps that, so each replayed request ends {@code DELETED} once, confirmed on retry exactly
+     * where the activity was already gone, and none {@code NOT_FOUND}.
      */
     @Test
-    void aDeadLetterWhoseAttemptMayHaveDeletedIsReportedDeletedWhenReplayed() {
-        PipelineTopics t = env.newTopics("replay-lost", 1);
+    @Tag("fire")
+    void deadLettersWhoseAttemptMayHaveDeletedAllEndDeletedOnceWhenReplayed() {
+        int requests = FireFigures.figure("replay.requests", 200, 3_000);
+        int latencyMillis = FireFigures.figure("replay.reply-latency-millis", 300, 600);
+        PipelineTopics t = env.newTopics("replay-lost", 3);
         Map<String, String> settings = env.settings(t, "replay-lost-pipeline");
         settings.put("bitrix24.replay.group-id", "replay-lost-command");
+        settings.put("camel.component.bitrix24.response-timeout", "10000");
         SimulatorControl control = env.simulator.control();
-        control.seedActivities(700, 1);
-        try (Pipeline pipeline = Pipeline.start(settings)) {
-            control.injectFault(FaultSpec.replyLost().onMethod("batch").times(1));
+        long firstId = 300_000;
+        control.seedActivities(firstId, requests);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            records.add(new ProducerRecord<>(t.requests(), utf8("lost-" + i),
+                    utf8("{\"id\":" + (firstId + i) + ",\"requestId\":\"lost-" + i + "\"}")));
+        }
+        long callsBefore = control.callCount("crm.activity.delete");
+        Set<Long> goneBeforeReplay = new HashSet<>();
+        DeadLetterReplay.Result replay;
+        try (TopicLoad load = new TopicLoad(env.broker.bootstrapServers());
+             Pipeline pipeline = Pipeline.start(settings)) {
+            // every batch call reaches the portal: the first ones delete and lose the reply, every later one gets
+            // nginx's 502 page (nothing done), until retries run out. The requests need at least twice as many batch
+            // calls (50 deletes each) as lose their reply, so both kinds are always there
+            control.injectFault(FaultSpec.replyLost().onMethod("batch").times(Math.max(1, requests / 100)));
             control.injectFault(FaultSpec.badGatewayHtml().onMethod("batch"));
-            env.kafka.send(t.requests(), null, "lost", utf8("{\"id\":700,\"requestId\":\"lost\"}"), Map.of());
-            env.awaitOutcomes(t, 1, Duration.ofSeconds(60));
-            assertThat(control.activityExists(700)).as("the first attempt deleted it; its reply was lost").isFalse();
-            Outcome dead = env.outcomes(t).get(0);
-            assertThat(dead.topic()).isEqualTo(t.deadLetter());
-            assertThat(dead.header(OutcomeHeaders.MAY_HAVE_DELETED)).isEqualTo("true");
+            load.sendAll(records);
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> load.count(t.outcomeTopics()) >= requests);
+            List<Outcome> dead = env.outcomes(t);
+            assertThat(dead).hasSize(requests).allSatisfy(o -> {
+                assertThat(o.topic()).isEqualTo(t.deadLetter());
+                assertThat(o.header(OutcomeHeaders.MAY_HAVE_DELETED)).as(o.key()).isEqualTo("true");
+            });
+            for (long id = firstId; id < firstId + requests; id++) {
+                if (!control.activityExists(id)) {
+                    goneBeforeReplay.add(id);
+                }
+            }
 
             control.clearFaults();
-            assertThat(ReplayCommand.run(PipelineSettings.load(settings)).replayed()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.readAll(t.succeeded()).size() == 1);
-            Outcome succeeded = new Outcome(t.succeeded(), env.kafka.readAll(t.succeeded()).get(0));
-            assertThat(succeeded.header(OutcomeHeaders.OUTCOME)).isEqualTo("DELETED");
-            assertThat(succeeded.value()).contains("\"confirmedOnRetry\":true");
-            assertThat(env.kafka.readAll(t.notFound())).as("not reported as not found").isEmpty();
+            control.setReplyLatency(new ReplyLatency(Duration.ofMillis(latencyMillis * 5L / 6),
+                    Duration.ofMillis(latencyMillis * 7L / 6)));
+            replay = ReplayCommand.run(PipelineSettings.load(settings));
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> load.count(t.outcomeTopics()) >= 2L * requests);
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.committed("replay-lost-pipeline", t.requests())
+                    .values().stream().mapToLong(Long::longValue).sum() == 2L * requests);
         } finally {
             control.clearFaults();
+            control.setReplyLatency(ReplyLatency.NONE);
         }
+        long calls = control.callCount("crm.activity.delete") - callsBefore;
+
+        List<Outcome> outcomes = env.outcomes(t);
+        // one outcome per request: the first ones dead-lettered, the replayed ones (new offsets) each ended once
+        Map<String, Long> perRequest = outcomes.stream().collect(Collectors.groupingBy(o -> o.header(OutcomeHeaders.ORIGINAL_TOPIC)
+                + "-" + o.header(OutcomeHeaders.ORIGINAL_PARTITION) + "@" + o.header(OutcomeHeaders.ORIGINAL_OFFSET), Collectors.counting()));
+        long secondOutcomes = outcomes.size() - perRequest.size();
+        List<Outcome> replayed = outcomes.stream().filter(o -> !o.topic().equals(t.deadLetter())).toList();
+        long notFound = replayed.stream().filter(o -> o.topic().equals(t.notFound())).count();
+        long confirmed = replayed.stream().filter(o -> o.value().contains("\"confirmedOnRetry\":true")).count();
+        long stillThere = 0;
+        for (long id = firstId; id < firstId + requests; id++) {
+            stillThere += control.activityExists(id) ? 1 : 0;
+        }
+        FireFigures.report("replay of dead letters that may have deleted: %d requests, all dead-lettered with "
+                + "bitrix24.may-have-deleted (%d activities gone, their reply lost; %d still there, 502 pages), %d "
+                + "replayed with replies after %d ms: %d DELETED (%d confirmed on retry), %d NOT_FOUND for an activity "
+                + "that existed, %d second outcomes, %d delete calls, %d activities left, lost %d", requests,
+                goneBeforeReplay.size(), requests - goneBeforeReplay.size(), replay.replayed(), latencyMillis,
+                replayed.stream().filter(o -> "DELETED".equals(o.header(OutcomeHeaders.OUTCOME))).count(), confirmed,
+                notFound, secondOutcomes, calls, stillThere, 2L * requests - perRequest.size());
+
+        assertThat(replay.replayed()).isEqualTo(requests);
+        assertThat(perRequest).as("every request and every replayed request has an outcome").hasSize(2 * requests);
+        assertThat(secondOutcomes).as("second outcomes").isZero();
+        assertThat(notFound).as("NOT_FOUND for an activity that existed").isZero();
+        assertThat(stillThere).as("activities left").isZero();
+        // both kinds were there: replies lost after the delete, and gateway pages with nothing done
+        assertThat(goneBeforeReplay).isNotEmpty().hasSizeLessThan(requests);
+        assertThat(replayed).hasSize(requests).allSatisfy(o -> {
+            assertThat(o.topic()).isEqualTo(t.succeeded());
+            assertThat(o.header(OutcomeHeaders.REPLAY_COUNT)).isEqualTo("1");
+            long id = firstId + Long.parseLong(o.key().substring("lost-".length()));
+            assertThat(o.value()).as("activity %d", id)
+                    .contains("\"confirmedOnRetry\":" + goneBeforeReplay.contains(id));
+        });
     }
 }
