@@ -25,6 +25,14 @@ public class PortalWaitListener extends KafkaConsumerListener implements Predica
 
     private CamelContext camelContext;
     private volatile PortalWaitPause pause;
+
+    public PortalWaitListener() {
+    }
+
+    /** For a given pause, without a Camel context to find it in. */
+    PortalWaitListener(PortalWaitPause pause) {
+        this.pause = pause;
+    }
     /** Per consumer: the partitions this paused. Each entry is used only on its consumer's thread. */
     private final Map<Consumer<?, ?>, Set<TopicPartition>> paused = new ConcurrentHashMap<>();
 
@@ -57,11 +65,11 @@ public class PortalWaitListener extends KafkaConsumerListener implements Predica
         PortalWaitPause wait = pause();
         if (wait != null && wait.current() != null) {
             Set<TopicPartition> assignment = consumer.assignment();
-            Set<TopicPartition> mine = paused.computeIfAbsent(consumer, c -> new HashSet<>());
-            if (!mine.containsAll(assignment)) {
-                // every poll while waiting: a partition assigned meanwhile is paused too
+            if (!consumer.paused().containsAll(assignment)) {
+                // every poll while waiting: a partition assigned meanwhile (a rebalance resumes even one it had before)
+                // is paused too
                 consumer.pause(assignment);
-                mine.addAll(assignment);
+                paused.computeIfAbsent(consumer, c -> new HashSet<>()).addAll(assignment);
             }
             return;
         }
