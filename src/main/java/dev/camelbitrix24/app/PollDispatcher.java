@@ -73,8 +73,6 @@ public class PollDispatcher {
             HeldRequests.markMayHaveDeleted(toProcess, state);
             PartitionCommits.recordAttempts(requests, toProcess, state, pollStartedAt);
             CountDownLatch done = new CountDownLatch(toProcess.size());
-            // started from another thread: on this one, Camel's reactive executor would queue them behind this very
-            // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
             // marked as one batch, the way Camel's batch consumers do: a delete that is not the poll's last tells the
             // component that more follow, so that its batch calls wait for them and leave full
             for (int i = 0; i < toProcess.size(); i++) {
@@ -83,6 +81,8 @@ public class PollDispatcher {
                 exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, toProcess.size());
                 exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == toProcess.size() - 1);
             }
+            // started from another thread: on this one, Camel's reactive executor would queue them behind this very
+            // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
             starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
             done.await();
             HeldRequests.hold(requests, state, pause);

@@ -160,7 +160,8 @@ abstract class PortalExchange {
         retryOrFail(left, verdict.type(), verdict.errorCode(), verdict.errorDescription(), verdict.httpStatus(), null);
     }
 
-    private static boolean isTokenRefused(String errorCode) {
+    /** Whether Bitrix24 refused the access token (expired or unknown): a refresh may cure it. */
+    static boolean isTokenRefused(String errorCode) {
         return "expired_token".equalsIgnoreCase(errorCode) || "invalid_token".equalsIgnoreCase(errorCode);
     }
 

@@ -94,7 +94,7 @@ final class ProfileCall {
         int status = response.getCode();
         client.listener.onReply(status);
         ReplyVerdict verdict = verdictOf(response);
-        if (!verdict.success() && tokens != null && !refreshed && isTokenRefused(verdict.errorCode())) {
+        if (!verdict.success() && tokens != null && !refreshed && PortalExchange.isTokenRefused(verdict.errorCode())) {
             refreshed = true;
             client.session.refreshAfter(tokens).whenComplete((pair, error) -> {
                 if (error == null) {
@@ -130,10 +130,6 @@ final class ProfileCall {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean isTokenRefused(String errorCode) {
-        return "expired_token".equalsIgnoreCase(errorCode) || "invalid_token".equalsIgnoreCase(errorCode);
     }
 
     private ReplyVerdict transportError(Exception ex) {
