@@ -10,7 +10,8 @@ import java.util.Set;
  * {@code ownerApp} is the client id of the REST app that created it, or null.
  */
 record Activity(long id, String subject, int ownerTypeId, long ownerId, int typeId, String providerId,
-        int responsibleId, Instant created, String ownerApp, Set<Integer> readers, Set<Integer> deleters) {
+        int responsibleId, boolean completed, Instant created, String ownerApp, Set<Integer> readers,
+        Set<Integer> deleters) {
 
     /** Bitrix24's own provider id of to-do activities (the name is Bitrix24's, not a note to self). */
     static final String TO_DO_PROVIDER = "CRM_TODO";
@@ -36,7 +37,7 @@ record Activity(long id, String subject, int ownerTypeId, long ownerId, int type
         f.put("SUBJECT", subject);
         f.put("CREATED", date);
         f.put("LAST_UPDATED", date);
-        f.put("COMPLETED", "N");
+        f.put("COMPLETED", completed ? "Y" : "N");
         f.put("RESPONSIBLE_ID", String.valueOf(responsibleId));
         f.put("AUTHOR_ID", String.valueOf(responsibleId));
         f.put("DESCRIPTION", "");

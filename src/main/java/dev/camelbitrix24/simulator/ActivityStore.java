@@ -25,7 +25,7 @@ final class ActivityStore {
         }
         Instant now = Instant.now();
         for (long id = firstId; id < firstId + count; id++) {
-            activities.putIfAbsent(id, new Activity(id, "Seeded activity " + id, 2, 1, 2, "VOXIMPLANT_CALL", 1, now,
+            activities.putIfAbsent(id, new Activity(id, "Seeded activity " + id, 2, 1, 2, "VOXIMPLANT_CALL", 1, false, now,
                     null, null, null));
         }
         lastId.accumulateAndGet(firstId + count - 1, Math::max);
@@ -35,7 +35,7 @@ final class ActivityStore {
             String ownerApp, ActivitySpec access) {
         long id = lastId.incrementAndGet();
         activities.put(id, new Activity(id, subject, ownerTypeId, ownerId, typeId, providerId, responsibleId,
-                Instant.now(), ownerApp, access.readers(), access.deleters()));
+                access.completed(), Instant.now(), ownerApp, access.readers(), access.deleters()));
         return id;
     }
 
@@ -56,8 +56,11 @@ final class ActivityStore {
         return activities.size();
     }
 
-    /** The matching activities in id order (descending if asked), after skipping {@code start}. */
-    Page page(Predicate<Activity> filter, boolean descending, int start, int size) {
+    /**
+     * The matching activities in id order (descending if asked), after skipping {@code start}; with {@code counted}
+     * false the walk stops at the page's end and {@code total} is null, as with the real server's {@code start=-1}.
+     */
+    Page page(Predicate<Activity> filter, boolean descending, int start, int size, boolean counted) {
         List<Activity> items = new ArrayList<>(size);
         int total = 0;
         for (Activity a : descending ? activities.descendingMap().values() : activities.values()) {
@@ -66,12 +69,14 @@ final class ActivityStore {
             }
             if (total >= start && items.size() < size) {
                 items.add(a);
+            } else if (!counted && items.size() >= size) {
+                break;
             }
             total++;
         }
-        return new Page(items, total);
+        return new Page(items, counted ? total : null);
     }
 
-    record Page(List<Activity> items, int total) {
+    record Page(List<Activity> items, Integer total) {
     }
 }

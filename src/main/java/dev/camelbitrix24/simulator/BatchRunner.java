@@ -64,7 +64,9 @@ final class BatchRunner {
                 if (result instanceof RestMethod.ListResult) {
                     RestMethod.ListResult list = (RestMethod.ListResult) result;
                     result = list.items();
-                    totals.put(key, list.total());
+                    if (list.total() != null) {
+                        totals.put(key, list.total());
+                    }
                     if (list.next() != null) {
                         nexts.put(key, list.next());
                     }

@@ -45,7 +45,12 @@ final class ControlHttpApi {
                 return ok(map("activityCount", control.activityCount()));
             }
             if (write && path.equals("/activities")) {
-                return ok(map("id", control.addActivity(activitySpec(json))));
+                int count = json.path("count").asInt(1);
+                if (!json.has("count")) {
+                    return ok(map("id", control.addActivity(activitySpec(json))));
+                }
+                long first = control.addActivities(activitySpec(json), count);
+                return ok(map("firstId", first, "lastId", first + count - 1));
             }
             if (read && path.equals("/calls")) {
                 return ok(control.callCounts());
@@ -217,6 +222,21 @@ final class ControlHttpApi {
         }
         if (json.hasNonNull("subject")) {
             spec = spec.subject(json.get("subject").asText());
+        }
+        if (json.has("ownerTypeId") || json.has("ownerId")) {
+            if (!json.path("ownerTypeId").canConvertToInt() || !json.path("ownerId").canConvertToLong()) {
+                throw new IllegalArgumentException("ownerTypeId and ownerId go together, both whole numbers");
+            }
+            spec = spec.owner(json.get("ownerTypeId").asInt(), json.get("ownerId").asLong());
+        }
+        if (json.has("typeId")) {
+            spec = spec.type(json.get("typeId").asInt());
+        }
+        if (json.has("responsibleId")) {
+            spec = spec.responsible(json.get("responsibleId").asInt());
+        }
+        if (json.has("completed")) {
+            spec = spec.completed(bool(json, "completed"));
         }
         return spec;
     }

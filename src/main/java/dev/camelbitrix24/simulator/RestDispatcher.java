@@ -83,7 +83,9 @@ final class RestDispatcher {
             if (list.next() != null) {
                 body.put("next", list.next());
             }
-            body.put("total", list.total());
+            if (list.total() != null) {
+                body.put("total", list.total());
+            }
         } else {
             body.put("result", result);
         }

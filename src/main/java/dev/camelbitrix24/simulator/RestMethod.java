@@ -14,7 +14,10 @@ interface RestMethod {
     /** Runs the method; returns the {@code result} value (or a {@link ListResult}), or throws the error reply. */
     Object call(Caller caller, Map<String, Object> params) throws RestError;
 
-    /** A list method's page: {@code result}, plus the top-level {@code next} (null on the last page) and {@code total}. */
-    record ListResult(Object items, Integer next, int total) {
+    /**
+     * A list method's page: {@code result}, plus the top-level {@code next} (null on the last page) and {@code total}
+     * (null when the caller asked for no count, {@code start=-1}).
+     */
+    record ListResult(Object items, Integer next, Integer total) {
     }
 }

@@ -36,11 +36,24 @@ public final class SimulatorControl {
         return addActivity(ActivitySpec.plain());
     }
 
-    /** Adds an activity with the given owner app and read/delete rights; returns its id. */
+    /** Adds an activity with the given owner, fields, owner app and read/delete rights; returns its id. */
     public long addActivity(ActivitySpec spec) {
         String subject = spec.subjectOrNull() == null ? "Simulated activity" : spec.subjectOrNull();
         String provider = spec.ownerApp() == null ? Activity.TO_DO_PROVIDER : "REST_APP";
-        return portal.activities.add(subject, 2, 1, 6, provider, 1, spec.ownerApp(), spec);
+        return portal.activities.add(subject, spec.ownerTypeId(), spec.ownerId(), spec.typeId(), provider,
+                spec.responsibleId(), spec.ownerApp(), spec);
+    }
+
+    /** Adds {@code count} activities made from {@code spec}; returns the first id (the others follow it). */
+    public long addActivities(ActivitySpec spec, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        long first = addActivity(spec);
+        for (int i = 1; i < count; i++) {
+            addActivity(spec);
+        }
+        return first;
     }
 
     /** Requests that reached this method (case-insensitive), whatever their outcome; batch commands count too. */
