@@ -12,7 +12,8 @@ public final class Bitrix24Constants {
               javaType = "Long")
     public static final String ACTIVITY_ID = "CamelBitrix24ActivityId";
 
-    @Metadata(label = "producer", description = "The outcome of the call: DELETED, or the error type (see Bitrix24ErrorType).",
+    @Metadata(label = "producer", description = "The outcome of the call: DELETED (crm.activity.delete), LISTED "
+            + "(crm.activity.list), or the error type (see Bitrix24ErrorType).",
               javaType = "String")
     public static final String OUTCOME = "CamelBitrix24Outcome";
 
@@ -61,4 +62,16 @@ public final class Bitrix24Constants {
     @Metadata(label = "producer", description = "On a Bitrix24RetryLaterException caused by the portal: why it waits "
             + "(OPERATING_TIME_LIMIT, REQUEST_RATE_LIMIT or PORTAL_UNREACHABLE).", javaType = "String")
     public static final String PORTAL_WAIT = "CamelBitrix24PortalWait";
+
+    @Metadata(label = "producer", description = "crm.activity.list, in: the cursor of keyset paging, the page lists the "
+            + "activities with an ID above it (0 or absent: the first page).", javaType = "Long")
+    public static final String LIST_AFTER_ID = "CamelBitrix24ListAfterId";
+
+    @Metadata(label = "producer", description = "crm.activity.list, out: the cursor of the next page, the last ID of "
+            + "this one (the cursor itself when the page is empty).", javaType = "Long")
+    public static final String LIST_AFTER_ID_NEXT = "CamelBitrix24ListAfterIdNext";
+
+    @Metadata(label = "producer", description = "crm.activity.list, out: whether another page may follow (this one "
+            + "was full, 50 ids); false on the last page.", javaType = "Boolean")
+    public static final String LIST_MORE = "CamelBitrix24ListMore";
 }

@@ -43,7 +43,9 @@ import org.apache.hc.core5.io.CloseMode;
              producerOnly = true, category = { Category.CLOUD, Category.API }, headersClass = Bitrix24Constants.class)
 public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, EndpointServiceLocation {
 
-    @UriPath(enums = "crm.activity.delete", description = "The Bitrix24 REST method to call.")
+    @UriPath(enums = "crm.activity.delete,crm.activity.list", description = "The Bitrix24 REST method to call: "
+             + "crm.activity.delete deletes the activity the exchange names; crm.activity.list lists one page of the "
+             + "ids a filter (the body) selects, after the cursor in the CamelBitrix24ListAfterId header.")
     @Metadata(required = true)
     private String method;
 
@@ -150,7 +152,8 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     @Override
     public Producer createProducer() {
-        return new Bitrix24Producer(this);
+        return Bitrix24Method.fromName(method) == Bitrix24Method.CRM_ACTIVITY_LIST ? new Bitrix24ListProducer(this)
+                : new Bitrix24Producer(this);
     }
 
     @Override
@@ -277,7 +280,7 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
         return method;
     }
 
-    /** The Bitrix24 REST method to call; {@code crm.activity.delete} is the one supported. */
+    /** The Bitrix24 REST method to call: {@code crm.activity.delete} or {@code crm.activity.list}. */
     public void setMethod(String method) {
         this.method = method;
     }

@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
  */
 public enum Bitrix24Method {
 
-    CRM_ACTIVITY_DELETE("crm.activity.delete");
+    CRM_ACTIVITY_DELETE("crm.activity.delete"),
+    /** One page of the ids a filter selects, for deleting by filter (see {@link Bitrix24ListProducer}). */
+    CRM_ACTIVITY_LIST("crm.activity.list");
 
     private final String methodName;
 

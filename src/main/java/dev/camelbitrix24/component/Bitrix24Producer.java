@@ -89,12 +89,7 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         message.removeHeader(Bitrix24Constants.MAY_HAVE_DELETED);
         message.removeHeader(Bitrix24Constants.RETRY_AT);
         message.removeHeader(Bitrix24Constants.PORTAL_WAIT);
-        TimeFigures time = result.time();
-        if (time != null) {
-            setIfPresent(message, Bitrix24Constants.TIME_OPERATING, time.operating());
-            setIfPresent(message, Bitrix24Constants.TIME_OPERATING_RESET_AT, time.operatingResetAt());
-            setIfPresent(message, Bitrix24Constants.TIME_DURATION, time.duration());
-        }
+        timeHeaders(message, result.time());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", result.id());
         body.put("outcome", DELETED);
@@ -103,7 +98,8 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         message.setBody(body);
     }
 
-    private static void failed(Exchange exchange, Bitrix24Exception error) {
+    /** Sets the outcome headers of a failure and the exception on the exchange. */
+    static void failed(Exchange exchange, Bitrix24Exception error) {
         Message message = exchange.getMessage();
         message.setHeader(Bitrix24Constants.OUTCOME, error.getType().name());
         message.setHeader(Bitrix24Constants.ATTEMPTS, error.getAttempts());
@@ -118,6 +114,15 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         setOrRemove(message, Bitrix24Constants.PORTAL_WAIT, later == null || later.getPortalWait() == null ? null
                 : later.getPortalWait().reason().name());
         exchange.setException(error);
+    }
+
+    /** The reply's time figures, when it had them. */
+    static void timeHeaders(Message message, TimeFigures time) {
+        if (time != null) {
+            setIfPresent(message, Bitrix24Constants.TIME_OPERATING, time.operating());
+            setIfPresent(message, Bitrix24Constants.TIME_OPERATING_RESET_AT, time.operatingResetAt());
+            setIfPresent(message, Bitrix24Constants.TIME_DURATION, time.duration());
+        }
     }
 
     private static void setIfPresent(Message message, String name, Object value) {

@@ -41,7 +41,7 @@ class Bitrix24EndpointTest {
     void anUnknownMethodIsRefusedWithTheListOfSupportedOnes() {
         assertThatThrownBy(() -> endpoint("bitrix24:crm.activity.add?webhookUrl=RAW(" + WEBHOOK + ")"))
                 .isInstanceOf(ResolveEndpointFailedException.class)
-                .hasRootCauseMessage("Unsupported Bitrix24 method 'crm.activity.add'. Supported: crm.activity.delete");
+                .hasRootCauseMessage("Unsupported Bitrix24 method 'crm.activity.add'. Supported: crm.activity.delete, crm.activity.list");
     }
 
     @Test

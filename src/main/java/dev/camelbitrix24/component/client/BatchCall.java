@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * alone. A command that fails inside a 200 reply is classified on its own, by the same rules too, and retried on its
  * own through the batcher; the lost-reply rule holds per command.
  */
-final class BatchCall extends PortalExchange {
+final class BatchCall extends PortalExchange<PendingDelete> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchCall.class);
     static final String METHOD = Bitrix24Client.METHOD;
@@ -89,7 +89,7 @@ final class BatchCall extends PortalExchange {
         for (int i = 0; i < members.size(); i++) {
             client.limits.operatingTime().record(METHOD, reply.time(key(i)));
         }
-        client.reportOperatingTime();
+        client.reportOperatingTime(METHOD);
         for (int i = 0; i < members.size(); i++) {
             PendingDelete member = members.get(i);
             String key = key(i);

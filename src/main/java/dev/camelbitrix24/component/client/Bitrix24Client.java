@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelbitrix24.component.Bitrix24CallListener;
 import dev.camelbitrix24.component.Bitrix24Configuration;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
@@ -39,13 +40,15 @@ public final class Bitrix24Client {
     final LongSupplier clock;
     /** Never null: a listener that ignores everything when none is configured. */
     final Bitrix24CallListener listener;
-    final Set<PendingDelete> pending = ConcurrentHashMap.newKeySet();
+    final Set<PendingCall<?>> pending = ConcurrentHashMap.newKeySet();
     final PortalLimits limits;
     /** Null when batching is off: each delete is one call of its own. */
     private final DeleteBatcher batcher;
 
-    /** The method the component calls. */
+    /** The method the component calls to delete. */
     static final String METHOD = "crm.activity.delete";
+    /** The method the component calls to list what a filter selects. */
+    static final String LIST_METHOD = "crm.activity.list";
 
     /**
      * @param scheduler runs retries after their delay
@@ -99,6 +102,21 @@ public final class Bitrix24Client {
     }
 
     /**
+     * Lists one page of activity ids after {@code afterId} (keyset paging: {@code >ID}, ascending, 50 at most);
+     * completes with a {@link ListPage} or exceptionally with a {@code Bitrix24Exception}. Paced and guarded like the
+     * deletes: the same request bucket, the list method's own operating-time window.
+     *
+     * @param filter the checked filter of this page, cursor included ({@code ActivityFilter#after})
+     */
+    public CompletableFuture<ListPage> listActivityIds(ObjectNode filter, long afterId) {
+        PendingList list = new PendingList(filter, afterId);
+        pending.add(list);
+        list.result.whenComplete((done, error) -> pending.remove(list));
+        new ListCall(this, list).start();
+        return list.result;
+    }
+
+    /**
      * Calls {@code profile}, the cheapest authenticated method (it needs no scope), once, without retries: completes
      * with the verdict, a success when the portal accepts this endpoint's credentials. Never completes exceptionally.
      */
@@ -111,8 +129,8 @@ public final class Bitrix24Client {
      * exchange waits forever once the endpoint stops. Called after the HTTP client and the scheduler are shut down.
      */
     public void abortAll() {
-        for (PendingDelete delete : pending) {
-            delete.abort(this);
+        for (PendingCall<?> call : pending) {
+            call.abort(this);
         }
         pending.clear();
     }
@@ -123,18 +141,18 @@ public final class Bitrix24Client {
     }
 
     /** Tells the listener what the method's operating-time window holds now, after a reply that reported it. */
-    void reportOperatingTime() {
-        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(METHOD);
+    void reportOperatingTime(String method) {
+        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(method);
         if (!Double.isNaN(s.operatingSeconds())) {
-            listener.onOperatingTime(METHOD, s.operatingSeconds(), s.limitSeconds());
+            listener.onOperatingTime(method, s.operatingSeconds(), s.limitSeconds());
         }
     }
 
     /** The portal-wide wait in force now (the method's operating time spent, or a portal that answers nothing), or null. */
-    Bitrix24PortalWait portalPause(long nowEpochMillis) {
-        long paused = limits.operatingTime().pauseMillis(METHOD, nowEpochMillis);
+    Bitrix24PortalWait portalPause(String method, long nowEpochMillis) {
+        long paused = limits.operatingTime().pauseMillis(method, nowEpochMillis);
         if (paused > 0) {
-            return operatingTimeWait(nowEpochMillis, nowEpochMillis + paused);
+            return operatingTimeWait(method, nowEpochMillis, nowEpochMillis + paused);
         }
         return limits.waits().unreachable(nowEpochMillis);
     }
@@ -146,7 +164,7 @@ public final class Bitrix24Client {
      * no call since this one began and does not answer {@code profile}, its cheapest method, either: then it is down,
      * not troubled by this request. Everything else is the request's own failure.
      */
-    CompletableFuture<Bitrix24Exception> failure(Bitrix24ErrorType type, String code, String description, int status,
+    CompletableFuture<Bitrix24Exception> failure(String method, Bitrix24ErrorType type, String code, String description, int status,
                                                  int attempts, boolean mayHaveDeleted, boolean wholeCall, long startNanos,
                                                  Throwable cause) {
         String maskedCode = masker.mask(code);
@@ -155,7 +173,7 @@ public final class Bitrix24Client {
                             && wholeCall && !limits.waits().answeredSince(startNanos);
         if (!mayBeDown) {
             return CompletableFuture.completedFuture(typed(type, maskedCode, maskedDescription, status, attempts,
-                    mayHaveDeleted, portalWaitFor(type), cause));
+                    mayHaveDeleted, portalWaitFor(method, type), cause));
         }
         return limits.waits().probe(this::checkProfile, configuration.getConnectTimeout()
                                                          + configuration.getResponseTimeout()).thenApply(answered -> typed(type, maskedCode, maskedDescription,
@@ -194,16 +212,16 @@ public final class Bitrix24Client {
     }
 
     /** The portal-wide wait a failure of this type means, whatever the call: the method's window, the bucket. */
-    private Bitrix24PortalWait portalWaitFor(Bitrix24ErrorType type) {
+    private Bitrix24PortalWait portalWaitFor(String method, Bitrix24ErrorType type) {
         long now = clock.getAsLong();
         switch (type) {
             case OPERATION_TIME_LIMIT: {
-                long paused = limits.operatingTime().pauseMillis(METHOD, now);
-                Long resetAt = limits.operatingTime().resetAt(METHOD);
+                long paused = limits.operatingTime().pauseMillis(method, now);
+                Long resetAt = limits.operatingTime().resetAt(method);
                 long until = paused > 0 ? now + paused
                         : resetAt != null && resetAt * 1000 + 1000 > now ? resetAt * 1000 + 1000
                         : now + configuration.getOperationTimeLimitWait();
-                return operatingTimeWait(now, until);
+                return operatingTimeWait(method, now, until);
             }
             case RATE_LIMITED:
                 return new Bitrix24PortalWait(Bitrix24PortalWait.Reason.REQUEST_RATE_LIMIT,
@@ -214,13 +232,13 @@ public final class Bitrix24Client {
         }
     }
 
-    private Bitrix24PortalWait operatingTimeWait(long now, long until) {
-        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(METHOD);
+    private Bitrix24PortalWait operatingTimeWait(String method, long now, long until) {
+        OperatingTimeGuard.Snapshot s = limits.operatingTime().snapshot(method);
         String used = Double.isNaN(s.operatingSeconds()) ? "" : String.format(java.util.Locale.ROOT, " (%.1f s used%s)",
                 s.operatingSeconds(), Double.isNaN(s.limitSeconds()) ? "" : String.format(java.util.Locale.ROOT,
                         " of %.1f s", s.limitSeconds()));
         return new Bitrix24PortalWait(Bitrix24PortalWait.Reason.OPERATING_TIME_LIMIT, Instant.ofEpochMilli(until),
-                Instant.ofEpochMilli(now), "The operating-time window of " + METHOD + " is spent" + used + " until "
+                Instant.ofEpochMilli(now), "The operating-time window of " + method + " is spent" + used + " until "
                                            + Instant.ofEpochMilli(until));
     }
 }

@@ -78,7 +78,7 @@ final class DeleteBatcher {
                 return;
             }
             long wall = client.clock.getAsLong();
-            Bitrix24PortalWait wait = client.portalPause(wall);
+            Bitrix24PortalWait wait = client.portalPause(Bitrix24Client.METHOD, wall);
             if (wait != null) {
                 long paused = Math.max(1, wait.until().toEpochMilli() - wall);
                 giveUpPastBudget(paused, wait);

@@ -3,7 +3,6 @@ package dev.camelbitrix24.component.client;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.camelbitrix24.component.Bitrix24PortalWait;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 
@@ -13,10 +12,9 @@ import org.apache.hc.core5.http.ContentType;
  * call's retry budget ends it unsent), its reply read as the delete's answer. Everything else, redirects, token
  * refresh, retries and the lost-reply rule, is the transport path it shares with batches ({@link PortalExchange}).
  */
-final class DeleteCall extends PortalExchange {
+final class DeleteCall extends PortalExchange<PendingDelete> {
 
     private final PendingDelete delete;
-    private final PacerWait pacerWait = new PacerWait();
 
     DeleteCall(Bitrix24Client client, PendingDelete delete) {
         super(client, List.of(delete), client.methodUrl);
@@ -30,25 +28,7 @@ final class DeleteCall extends PortalExchange {
 
     @Override
     void dispatch() {
-        long now = client.clock.getAsLong();
-        Bitrix24PortalWait portalWait = client.portalPause(now);
-        long paused = portalWait == null ? 0 : Math.max(1, portalWait.until().toEpochMilli() - now);
-        if (paused > 0 && delete.elapsedMillis() + paused > client.configuration.getRetryBudget()) {
-            // the portal waits past this call's budget: not this request's failure, the portal's
-            delete.waitFor(client, portalWait);
-            return;
-        }
-        long wait = paused > 0 ? paused : client.limits.reserveRequest(System.nanoTime());
-        if (wait > 0) {
-            if (paused == 0) {
-                pacerWait.held(System.nanoTime());
-            }
-            // the portal's request bucket or the method's operating time says not yet
-            schedule(this::dispatch, wait, members);
-            return;
-        }
-        pacerWait.sending(client.limits, client.listener);
-        send();
+        dispatchAlone(delete);
     }
 
     @Override
@@ -62,10 +42,10 @@ final class DeleteCall extends PortalExchange {
         ContentType contentType = response.getContentType();
         ReplyVerdict verdict = client.classifier.classify(response.getCode(), response.getBodyBytes(),
                 contentType == null ? null : contentType.getMimeType());
-        client.limits.operatingTime().record(Bitrix24Client.METHOD, verdict.time());
+        client.limits.operatingTime().record(method, verdict.time());
         if (verdict.time() != null) {
             delete.timed(verdict.time());
-            client.reportOperatingTime();
+            client.reportOperatingTime(method);
         }
         return verdict;
     }

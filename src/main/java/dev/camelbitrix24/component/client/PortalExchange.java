@@ -18,6 +18,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24PortalWait;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -40,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * which replies can have), each delete of it is marked, and a later {@code Activity is not found.} for it means the
  * earlier attempt deleted it: deleted, confirmed on retry.
  */
-abstract class PortalExchange {
+abstract class PortalExchange<M extends PendingCall<?>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalExchange.class);
 
     final Bitrix24Client client;
-    final List<PendingDelete> members;
+    final List<M> members;
+    /** The method of every call it carries, whose operating-time window they spend. */
+    final String method;
+    private final PacerWait pacerWait = new PacerWait();
     // confined: each step runs after the previous one completed (happens-before through the executors)
     private URI target;
     private int redirects;
@@ -53,9 +57,10 @@ abstract class PortalExchange {
     /** When the latest attempt was let go. */
     private long sentNanos;
 
-    PortalExchange(Bitrix24Client client, List<PendingDelete> members, URI target) {
+    PortalExchange(Bitrix24Client client, List<M> members, URI target) {
         this.client = client;
         this.members = members;
+        this.method = members.get(0).method;
         this.target = target;
     }
 
@@ -71,11 +76,37 @@ abstract class PortalExchange {
     /** Sends this request when the portal lets it: after a redirect or a refreshed token. */
     abstract void dispatch();
 
-    /** Sends {@code again}, deletes of this request that failed as a whole, after {@code delayMillis}. */
-    abstract void resend(List<PendingDelete> again, long delayMillis);
+    /** Sends {@code again}, calls of this request that failed as a whole, after {@code delayMillis}. */
+    abstract void resend(List<M> again, long delayMillis);
 
     /** For log lines: which deletes this request carries. */
     abstract String describeRequest();
+
+    /**
+     * Sends a request of one call when the portal lets it go: its request bucket (the pacer) and the method's
+     * operating time; a portal that waits past the call's retry budget ends it unsent, as a portal-wide wait.
+     */
+    final void dispatchAlone(M call) {
+        long now = client.clock.getAsLong();
+        Bitrix24PortalWait portalWait = client.portalPause(method, now);
+        long paused = portalWait == null ? 0 : Math.max(1, portalWait.until().toEpochMilli() - now);
+        if (paused > 0 && call.elapsedMillis() + paused > client.configuration.getRetryBudget()) {
+            // the portal waits past this call's budget: not this request's failure, the portal's
+            call.waitFor(client, portalWait);
+            return;
+        }
+        long wait = paused > 0 ? paused : client.limits.reserveRequest(System.nanoTime());
+        if (wait > 0) {
+            if (paused == 0) {
+                pacerWait.held(System.nanoTime());
+            }
+            // the portal's request bucket or the method's operating time says not yet
+            schedule(this::dispatch, wait, members);
+            return;
+        }
+        pacerWait.sending(client.limits, client.listener);
+        send();
+    }
 
     /** Sends one attempt now. */
     final void send() {
@@ -91,24 +122,24 @@ abstract class PortalExchange {
             failAll(Bitrix24ErrorType.INVALID_REQUEST, null, "The request body could not be written", 0, null);
             return;
         }
-        for (PendingDelete member : members) {
+        for (M member : members) {
             member.attempts++;
         }
         LOG.debug("{}: attempt {}", describeRequest(), members.get(0).attempts);
-        client.limits.operatingTime().sent(Bitrix24Client.METHOD, members.size());
+        client.limits.operatingTime().sent(method, members.size());
         sentNanos = System.nanoTime();
         try {
             client.http.execute(SimpleRequestBuilder.post(target).setBody(bytes, ContentType.APPLICATION_JSON).build(),
                     WorkerHandoff.callback(this::onWorker, response -> onReply(response, tokens), this::onFailure));
         } catch (RuntimeException e) {
             // the client is shutting down with the endpoint
-            client.limits.operatingTime().settled(Bitrix24Client.METHOD, members.size());
+            client.limits.operatingTime().settled(method, members.size());
             abortAll();
         }
     }
 
     private void onReply(SimpleHttpResponse response, Bitrix24TokenPair tokens) {
-        client.limits.operatingTime().settled(Bitrix24Client.METHOD, members.size());
+        client.limits.operatingTime().settled(method, members.size());
         int status = response.getCode();
         client.listener.onReply(status);
         if (status >= 300 && status < 400) {
@@ -128,7 +159,7 @@ abstract class PortalExchange {
             client.limits.waits().onUnanswered(client.clock.getAsLong());
         }
         if (verdict.type() == Bitrix24ErrorType.OPERATION_TIME_LIMIT) {
-            client.limits.operatingTime().onRefused(Bitrix24Client.METHOD, client.clock.getAsLong(),
+            client.limits.operatingTime().onRefused(method, client.clock.getAsLong(),
                     client.configuration.getOperationTimeLimitWait());
         }
         if (verdict.success()) {
@@ -147,11 +178,10 @@ abstract class PortalExchange {
             // not Bitrix24's answer, or one sent after the method ran: every delete of it may be done
             members.forEach(m -> m.mayHaveReached = true);
         }
-        List<PendingDelete> left = new ArrayList<>(members.size());
-        for (PendingDelete member : members) {
+        List<M> left = new ArrayList<>(members.size());
+        for (M member : members) {
             if (verdict.type() == Bitrix24ErrorType.NOT_FOUND && member.mayHaveReached) {
-                LOG.debug("crm.activity.delete id={}: not found after an attempt that may have deleted it, confirmed",
-                        member.id);
+                LOG.debug("{}: not found after an attempt that may have deleted it, confirmed", describeRequest());
                 member.succeed(true, verdict.httpStatus(), verdict.time());
             } else {
                 left.add(member);
@@ -226,13 +256,13 @@ abstract class PortalExchange {
     }
 
     private void onFailure(Exception ex) {
-        client.limits.operatingTime().settled(Bitrix24Client.METHOD, members.size());
+        client.limits.operatingTime().settled(method, members.size());
         client.limits.waits().onUnanswered(client.clock.getAsLong());
         if (isUntrustedCertificate(ex)) {
             // a configuration failure: it does not heal within a retry budget, and it is not the portal being down
             LOG.debug("{}: the portal's TLS certificate is not trusted", describeRequest());
             String description = client.masker.mask("The portal's TLS certificate is not trusted: " + describe(ex));
-            for (PendingDelete member : members) {
+            for (M member : members) {
                 member.result.completeExceptionally(new Bitrix24Exception(Bitrix24ErrorType.TRANSPORT_ERROR, null,
                         description, 0, false, member.attempts, member.mayHaveReached, ex));
             }
@@ -264,13 +294,13 @@ abstract class PortalExchange {
      * The request failed as a whole: each delete still within its attempts and budget is sent again, together, after
      * the longest of their delays; the others end with this failure.
      */
-    final void retryOrFail(List<PendingDelete> who, Bitrix24ErrorType type, String code, String description, int status,
+    final void retryOrFail(List<M> who, Bitrix24ErrorType type, String code, String description, int status,
                            Throwable cause) {
-        Long resetAt = client.limits.operatingTime().resetAt(Bitrix24Client.METHOD);
+        Long resetAt = client.limits.operatingTime().resetAt(method);
         long now = client.clock.getAsLong();
-        List<PendingDelete> again = new ArrayList<>(who.size());
+        List<M> again = new ArrayList<>(who.size());
         long delay = RetryPolicy.NO_RETRY;
-        for (PendingDelete member : who) {
+        for (M member : who) {
             long own = client.retryPolicy.delayBeforeRetry(type, member.attempts, member.elapsedMillis(), now, resetAt);
             if (own < 0) {
                 member.fail(client, type, code, description, status, cause, true);
@@ -290,7 +320,7 @@ abstract class PortalExchange {
     }
 
     /** Runs {@code step} on the scheduler after {@code delayMillis}; ends {@code who} when the endpoint is stopping. */
-    final void schedule(Runnable step, long delayMillis, List<PendingDelete> who) {
+    final void schedule(Runnable step, long delayMillis, List<? extends PendingCall<?>> who) {
         try {
             client.scheduler.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
