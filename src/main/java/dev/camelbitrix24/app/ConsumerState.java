@@ -17,6 +17,11 @@ final class ConsumerState {
     final Map<TopicPartition, Long> doneUpTo = new HashMap<>();
     /** Per partition met since the last rebalance: the uncommitted offsets found with an outcome already written. */
     final Map<TopicPartition, Set<Long>> written = new HashMap<>();
+    /**
+     * Per partition: the progress of its first unfinished filter request (see {@link FilterPoll}), kept in the
+     * partition's commit metadata too. Reloaded from there after a rebalance.
+     */
+    final Map<TopicPartition, FilterProgress> filters = new HashMap<>();
     /** Per partition: held requests whose call may have reached Bitrix24. */
     final Map<TopicPartition, Set<Long>> mayHaveDeleted = new HashMap<>();
     /** Per partition with outcomes written past its commit (in {@link #written}): the start of the poll that wrote the first. */
@@ -44,14 +49,18 @@ final class ConsumerState {
 
     /**
      * The time a commit of {@code partition} is stamped with: no outcome of a request behind it was written before.
-     * That is the poll's start, or the start of an earlier poll that wrote outcomes past the commit still unused.
+     * That is the poll's start, or the start of an earlier poll that wrote outcomes past the commit still unused, or
+     * the time the page of a filter request in progress was first sent.
      */
     long stamp(TopicPartition partition, long pollStartedAt) {
+        // a filter request's page in progress: its outcomes were written from the time it was first sent
+        FilterProgress filter = filters.get(partition);
+        long since = filter != null && filter.page != null ? Math.min(pollStartedAt, filter.pageStartedAt) : pollStartedAt;
         Set<Long> pending = written.get(partition);
         if (pending == null || pending.isEmpty()) {
             writtenSince.remove(partition);
-            return pollStartedAt;
+            return since;
         }
-        return Math.min(pollStartedAt, writtenSince.getOrDefault(partition, pollStartedAt));
+        return Math.min(since, writtenSince.getOrDefault(partition, pollStartedAt));
     }
 }

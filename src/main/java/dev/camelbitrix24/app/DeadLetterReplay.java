@@ -85,7 +85,11 @@ public final class DeadLetterReplay {
                         continue;
                     }
                     int count = replayCount(record);
-                    if (count >= maxRounds) {
+                    if (record.headers().lastHeader(OutcomeHeaders.FILTER_ACTIVITY_ID) != null) {
+                        // one activity of a filter request: its filter's summary, replayed, lists what is left
+                        LOG.debug("Not replaying {}-{}@{}: an activity of a filter request, redone by replaying the "
+                                  + "filter's summary", record.topic(), record.partition(), record.offset());
+                    } else if (count >= maxRounds) {
                         exhausted++;
                         LOG.info("Not replaying {}-{}@{}: replayed {} time(s) already (limit {}); it stays on {}",
                                 record.topic(), record.partition(), record.offset(), count, maxRounds, fromTopic);
@@ -142,7 +146,8 @@ public final class DeadLetterReplay {
     private static RecordHeaders replayHeaders(ConsumerRecord<byte[], byte[]> record, int count) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : record.headers()) {
-            if (!OutcomeHeaders.OUTCOME_HEADERS.contains(h.key()) && !OutcomeHeaders.REPLAY_COUNT.equals(h.key())) {
+            if (!OutcomeHeaders.OUTCOME_HEADERS.contains(h.key()) && !OutcomeHeaders.REPLAY_COUNT.equals(h.key())
+                && !OutcomeHeaders.FILTER.equals(h.key())) {
                 headers.add(h);
             }
         }

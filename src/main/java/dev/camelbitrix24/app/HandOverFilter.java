@@ -111,8 +111,9 @@ final class HandOverFilter {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition partition : alreadyDone) {
                 if (requests.stream().noneMatch(r -> r.partition.equals(partition))) {
+                    ConsumerState own = states.apply(consumer);
                     offsets.put(partition, PartitionCommits.committedAt(doneUpTo.get(partition),
-                            states.apply(consumer).stamp(partition, System.currentTimeMillis())));
+                            own.stamp(partition, System.currentTimeMillis()), own, partition));
                 }
             }
             PartitionCommits.commit(consumer, offsets);

@@ -29,6 +29,23 @@ public final class OutcomeHeaders {
      * list of {@code key}, {@code value}, {@code headers} (the request's own) and {@code description} (cut).
      */
     public static final String TRIMMED = "bitrix24.trimmed";
+    /**
+     * On the outcomes of a filter request: {@code activity} on the outcome of one activity it selected (the record
+     * points back at the filter request with {@code bitrix24.original.*}), {@code summary} on its summary. Not an
+     * outcome header: the replay command leaves per-activity outcomes alone (their filter's summary replays them).
+     */
+    public static final String FILTER = "bitrix24.filter";
+    /** On the outcome of one activity a filter request selected: the activity's id. */
+    public static final String FILTER_ACTIVITY_ID = "bitrix24.filter.activity-id";
+    /** {@link #FILTER} on a per-activity outcome. */
+    public static final String FILTER_ACTIVITY = "activity";
+    /** {@link #FILTER} on a filter request's summary. */
+    public static final String FILTER_SUMMARY = "summary";
+    /** The outcome of a filter request whose every selected activity ended deleted or not found (succeeded topic). */
+    public static final String FILTERED = "FILTERED";
+    /** The outcome of a filter request some of whose activities failed, or whose listing failed (dead-letter topic). */
+    public static final String FILTER_INCOMPLETE = "FILTER_INCOMPLETE";
+
     /** On a request put back by the replay command: how many times it has been replayed so far. */
     public static final String REPLAY_COUNT = "bitrix24.replay.count";
 

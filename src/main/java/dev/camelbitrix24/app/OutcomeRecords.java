@@ -3,7 +3,10 @@ package dev.camelbitrix24.app;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.camelbitrix24.component.Bitrix24Constants;
 import dev.camelbitrix24.component.Bitrix24ErrorCategory;
 import dev.camelbitrix24.component.Bitrix24Exception;
@@ -24,6 +27,7 @@ public class OutcomeRecords {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecords.class);
     // an unexpected exception's message may quote a URL, and a webhook URL carries its secret in the path
     private static final Pattern URL = Pattern.compile("\\b[a-zA-Z][a-zA-Z0-9+.-]*://\\S+");
+    private static final ObjectMapper SUMMARY_MAPPER = new ObjectMapper();
 
     /** After a successful call: the succeeded record, built from the component's result headers. */
     public void succeeded(Exchange exchange) {
@@ -102,6 +106,53 @@ public class OutcomeRecords {
             LOG.warn("Request {} (activity {}, {}): {}: {}", RequestText.quoted(requestId), activity, where,
                     OutcomeHeaders.PIPELINE_ERROR, RequestText.escape(description));
         }
+    }
+
+    /**
+     * The summary of a filter request, on the message of a copy of the request (its key and headers): on the succeeded
+     * topic when every selected activity ended deleted or not found, else on the dead-letter topic. The value is the
+     * same on both, {@code {"requestId":..,"filter":{..},"matched":130,"deleted":130,"notFound":0,"failed":0}} (plus
+     * {@code "dryRun":true} for a dry run), and is itself a filter request: replayed, it runs the filter again. A
+     * listing that failed is named in the error headers.
+     *
+     * @return whether it belongs on the succeeded topic
+     */
+    static boolean filterSummary(Message message, FilterRequest request, FilterProgress progress,
+                                 Bitrix24Exception listFailure) {
+        boolean succeeded = listFailure == null && progress.failed == 0;
+        prepare(message, succeeded ? OutcomeHeaders.FILTERED : OutcomeHeaders.FILTER_INCOMPLETE, request.requestId());
+        message.setHeader(OutcomeHeaders.FILTER, OutcomeHeaders.FILTER_SUMMARY);
+        message.removeHeader(OutcomeHeaders.FILTER_ACTIVITY_ID);
+        message.removeHeader(OutcomeHeaders.MAY_HAVE_DELETED);
+        if (listFailure != null) {
+            setIfPresent(message, OutcomeHeaders.ERROR_CODE, listFailure.getErrorCode());
+            setIfPresent(message, OutcomeHeaders.ERROR_DESCRIPTION, "Listing failed after " + progress.matched
+                    + " activities: " + listFailure.getType() + " " + listFailure.getErrorDescription());
+            setIfPresent(message, OutcomeHeaders.HTTP_STATUS,
+                    listFailure.getHttpResponseCode() > 0 ? listFailure.getHttpResponseCode() : null);
+            message.setHeader(OutcomeHeaders.ATTEMPTS, String.valueOf(listFailure.getAttempts()));
+        }
+        ObjectNode value = SUMMARY_MAPPER.createObjectNode();
+        if (request.requestId() != null) {
+            value.put("requestId", request.requestId());
+        }
+        value.set("filter", request.filter().json());
+        if (request.dryRun()) {
+            value.put("dryRun", true);
+        }
+        value.put("matched", progress.matched).put("deleted", progress.deleted).put("notFound", progress.notFound)
+                .put("failed", progress.failed);
+        try {
+            message.setBody(SUMMARY_MAPPER.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a summary of plain values could not be written", e);
+        }
+        LOG.info("Filter request {} ({}): {} matched, {} deleted, {} not found, {} failed{}{}",
+                RequestText.quoted(request.requestId()), RequestText.escape(request.filter().toString()),
+                progress.matched, progress.deleted, progress.notFound, progress.failed,
+                request.dryRun() ? " (dry run)" : "", listFailure == null ? ""
+                        : "; listing failed: " + RequestText.escape(String.valueOf(listFailure.getErrorDescription())));
+        return succeeded;
     }
 
     /** Replaces outcome headers the request may already carry (a replayed one does), then sets where it came from. */

@@ -34,7 +34,10 @@ final class PartitionCommits {
     private static final String COMMITTED_AT = "committed-at=";
     /** Commit metadata: the requests behind the commit whose call may have reached Bitrix24 (ranges of offsets). */
     private static final String ATTEMPTING = ";attempting=";
-    /** Kafka keeps commit metadata up to 4,096 bytes by default; longer ranges are merged into one. */
+    /**
+     * Kafka keeps commit metadata up to 4,096 bytes by default; longer ranges are merged into one. A filter request's
+     * progress (at most about 1,000 characters: 50 ids of up to 18 digits) takes its room out of this.
+     */
     private static final int MAX_RANGES_LENGTH = 3_000;
 
     private PartitionCommits() {
@@ -45,21 +48,30 @@ final class PartitionCommits {
      * requests about to be called, so that after a crash the next owner knows which may have been deleted and reports
      * {@code Activity is not found.} for them as the delete it was.
      */
-    static void recordAttempts(List<PollRequest> requests, List<PollRequest> toProcess, ConsumerState state,
-                               long pollStartedAt) {
-        if (toProcess.isEmpty()) {
-            return;
+    static boolean recordAttempts(List<PollRequest> requests, List<PollRequest> toProcess, Set<TopicPartition> newPages,
+                                  ConsumerState state, long pollStartedAt) {
+        if (toProcess.isEmpty() && newPages.isEmpty()) {
+            return true;
         }
         Map<TopicPartition, Long> first = new HashMap<>();
         requests.forEach(r -> first.merge(r.partition, r.offset, Math::min));
         Map<TopicPartition, TreeSet<Long>> attempting = new HashMap<>();
         toProcess.forEach(r -> attempting.computeIfAbsent(r.partition, p -> new TreeSet<>()).add(r.offset));
+        // a filter request's new page is named in its progress, which goes with the commit of its partition
+        newPages.forEach(p -> attempting.computeIfAbsent(p, x -> new TreeSet<>()));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         attempting.forEach((partition, called) -> {
             called.addAll(state.mayHaveDeleted.getOrDefault(partition, Set.of()));
-            offsets.put(partition, metadata(first.get(partition), state.stamp(partition, pollStartedAt), called));
+            long at = first.get(partition);
+            offsets.put(partition, metadata(at, state.stamp(partition, pollStartedAt), called, filterAt(state, partition, at)));
         });
-        commit(requests.get(0).consumer, offsets);
+        return commit(requests.get(0).consumer, offsets);
+    }
+
+    /** The progress of the partition's filter request when it lies at or after {@code offset} (not committed past). */
+    private static FilterProgress filterAt(ConsumerState state, TopicPartition partition, long offset) {
+        FilterProgress progress = state.filters.get(partition);
+        return progress != null && progress.offset >= offset ? progress : null;
     }
 
     /** Per partition: one commit behind the unbroken run of written outcomes; a seek back to the first unwritten one. */
@@ -87,10 +99,10 @@ final class PartitionCommits {
                     .forEach(r -> mayHaveDeleted.add(r.offset));
             long commitAt = lastWritten != null ? lastWritten.offset + 1 : partition.getValue().firstKey();
             mayHaveDeleted.removeIf(offset -> offset < commitAt);
-            if (lastWritten != null || !mayHaveDeleted.isEmpty()) {
+            if (lastWritten != null || !mayHaveDeleted.isEmpty() || filterAt(state, partition.getKey(), commitAt) != null) {
                 // stamped with the poll's start: no outcome of a request behind this commit was written before it
                 offsets.put(partition.getKey(), metadata(commitAt, state.stamp(partition.getKey(), pollStartedAt),
-                        new TreeSet<>(mayHaveDeleted)));
+                        new TreeSet<>(mayHaveDeleted), filterAt(state, partition.getKey(), commitAt)));
             }
             if (lastWritten != null) {
                 doneUpTo.put(partition.getKey(), commitAt);
@@ -136,25 +148,26 @@ final class PartitionCommits {
         });
     }
 
-    static void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** Commits; false when the commit could not be made (it is logged). */
+    static boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
         if (offsets.isEmpty()) {
-            return;
+            return true;
         }
         for (int attempt = 1; ; attempt++) {
             try {
                 consumer.commitSync(offsets, Duration.ofSeconds(30));
-                return;
+                return true;
             } catch (WakeupException | TimeoutException e) {
                 // a wakeup is how camel-kafka interrupts a poll when it stops; it is spent now, so the commit may go on.
                 // A commit is idempotent, so one that timed out may be sent again
                 if (attempt >= COMMIT_ATTEMPTS) {
                     LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
-                    return;
+                    return false;
                 }
             } catch (KafkaException e) {
                 // the partition moved to another instance meanwhile: it may process these again, never fewer
                 LOG.warn("Could not commit {}: {}; these requests may be processed once more", offsets, e.toString());
-                return;
+                return false;
             }
         }
     }
@@ -199,13 +212,27 @@ final class PartitionCommits {
         return offsets;
     }
 
-    /** A commit of {@code offset} that says no outcome of a request behind it was written before {@code stampMillis}. */
-    static OffsetAndMetadata committedAt(long offset, long stampMillis) {
-        return metadata(offset, stampMillis, new TreeSet<>());
+    /**
+     * A commit of {@code offset} that says no outcome of a request behind it was written before {@code stampMillis},
+     * keeping the progress of the partition's filter request.
+     */
+    static OffsetAndMetadata committedAt(long offset, long stampMillis, ConsumerState state, TopicPartition partition) {
+        return metadata(offset, stampMillis, new TreeSet<>(), filterAt(state, partition, offset));
     }
 
-    /** A commit of {@code offset}, stamped, naming the requests behind it whose call may have reached Bitrix24. */
-    private static OffsetAndMetadata metadata(long offset, long stampMillis, TreeSet<Long> attempting) {
+    /** The progress of a filter request that a commit of this pipeline keeps, or null. */
+    static FilterProgress filterProgress(OffsetAndMetadata commit) {
+        Long committedAt = committedAt(commit);
+        return committedAt == null ? null : FilterProgress.decode(commit.metadata(), commit.offset(), committedAt);
+    }
+
+    /**
+     * A commit of {@code offset}, stamped, with the progress of a filter request not committed past (null for none),
+     * naming the requests behind it whose call may have reached Bitrix24.
+     */
+    private static OffsetAndMetadata metadata(long offset, long stampMillis, TreeSet<Long> attempting,
+                                              FilterProgress filter) {
+        String filterPart = filter == null ? "" : filter.encode();
         StringBuilder ranges = new StringBuilder();
         long start = -1;
         long previous = -2;
@@ -217,12 +244,14 @@ final class PartitionCommits {
             previous = value;
         }
         appendRange(ranges, start, previous);
-        if (ranges.length() > MAX_RANGES_LENGTH) {
+        if (ranges.length() > MAX_RANGES_LENGTH - filterPart.length()) {
             // more than fits: one range covering them all (a few more may then count as possibly deleted)
             ranges.setLength(0);
             appendRange(ranges, attempting.first(), attempting.last());
         }
-        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis + (ranges.length() == 0 ? "" : ATTEMPTING + ranges));
+        // the filter's part goes before the ranges, which are read to the end
+        return new OffsetAndMetadata(offset, COMMITTED_AT + stampMillis + filterPart
+                                             + (ranges.length() == 0 ? "" : ATTEMPTING + ranges));
     }
 
     private static void appendRange(StringBuilder ranges, long from, long to) {

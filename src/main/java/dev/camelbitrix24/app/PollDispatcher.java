@@ -15,6 +15,7 @@ import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * <li>{@link HandOverFilter}: which records of the hand-over are still this consumer's to process;</li>
  * <li>{@link WrittenOutcomeIndex}: which of them already have an outcome record (written before a crash or a
  * rebalance, or behind a held request), not processed again;</li>
+ * <li>{@link FilterPoll}: filter requests set aside, one page of each listed, its deletes added to the run;</li>
  * <li>the run itself, here;</li>
  * <li>{@link HeldRequests}: the requests the component gave back because the portal waits, left uncommitted while the
  * consumer pauses;</li>
@@ -47,6 +49,9 @@ public class PollDispatcher {
     private AsyncProducer perRequest;
     private ExecutorService starter;
     private RefusedOutcomeRewriter rewriter;
+    /** Lists the pages of filter requests and writes their summaries. */
+    private ProducerTemplate filterTemplate;
+    private PipelineTopics topics;
     private WrittenOutcomeIndex index;
     private PortalWaitPause pause;
     private PortalWaitListener listener;
@@ -68,35 +73,51 @@ public class PollDispatcher {
         // one poll comes from one consumer (one per consumer thread), and this runs on its thread
         ConsumerState state = state(requests.get(0).consumer);
         long pollStartedAt = System.currentTimeMillis();
+        FilterPoll filters = new FilterPoll(camelContext, filterTemplate, topics, state);
         try {
-            List<PollRequest> toProcess = wholeBatches(index.withoutWrittenOutcomes(requests, state));
+            List<PollRequest> toProcess = wholeBatches(filters.setAside(index.withoutWrittenOutcomes(requests, state)));
             HeldRequests.markMayHaveDeleted(toProcess, state);
-            PartitionCommits.recordAttempts(requests, toProcess, state, pollStartedAt);
-            CountDownLatch done = new CountDownLatch(toProcess.size());
+            filters.listPages(pause, pollStartedAt);
+            if (!PartitionCommits.recordAttempts(requests, toProcess, filters.newPages(), state, pollStartedAt)) {
+                // a page's deletes leave only once a commit names them
+                filters.abandonNewPages();
+            }
+            List<PollRequest> activities = filters.activities();
+            List<PollRequest> run = new ArrayList<>(toProcess.size() + activities.size());
+            run.addAll(toProcess);
+            run.addAll(activities);
+            CountDownLatch done = new CountDownLatch(run.size());
             // marked as one batch, the way Camel's batch consumers do: a delete that is not the poll's last tells the
             // component that more follow, so that its batch calls wait for them and leave full
-            for (int i = 0; i < toProcess.size(); i++) {
-                Exchange exchange = toProcess.get(i).exchange;
+            for (int i = 0; i < run.size(); i++) {
+                Exchange exchange = run.get(i).exchange;
                 exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
-                exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, toProcess.size());
-                exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == toProcess.size() - 1);
+                exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, run.size());
+                exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == run.size() - 1);
             }
             // started from another thread: on this one, Camel's reactive executor would queue them behind this very
             // step, which waits for them; each start returns as soon as its delete is handed to the Bitrix24 client
-            starter.execute(() -> toProcess.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
+            starter.execute(() -> run.forEach(request -> producer.process(request.exchange, doneSync -> done.countDown())));
             done.await();
             HeldRequests.hold(requests, state, pause);
+            filters.hold(pause);
             if (listener != null) {
                 // this consumer stops taking requests at once, not after its next poll
                 listener.apply(requests.get(0).consumer);
             }
-            rewriter.rewrite(camelContext, requests);
+            List<PollRequest> outcomes = new ArrayList<>(requests.size() + activities.size());
+            outcomes.addAll(requests);
+            outcomes.addAll(activities);
+            rewriter.rewrite(camelContext, outcomes);
+            filters.settle();
         } catch (RuntimeException e) {
             // never let camel-kafka move on past requests whose outcome is unknown: it would commit the next poll
+            filters.rewind();
             PartitionCommits.rewind(requests, state, e);
             return;
         } catch (InterruptedException e) {
             // a forced stop: whatever was not committed is consumed again by the next owner
+            filters.rewind();
             PartitionCommits.rewind(requests, state, new IllegalStateException("interrupted while the requests of a poll ran"));
             throw e;
         }
@@ -131,6 +152,8 @@ public class PollDispatcher {
                 ServiceHelper.startService(created);
                 // one thread: starting a request is quick, its delete and outcome run on the component's threads
                 starter = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "Bitrix24PollDispatcher");
+                filterTemplate = camelContext.createProducerTemplate();
+                topics = PipelineTopics.from(camelContext);
                 rewriter = new RefusedOutcomeRewriter(camelContext.createProducerTemplate(), Long.parseLong(
                         camelContext.resolvePropertyPlaceholders("{{bitrix24.consumer.outcome-retry-in-place-ms:300000}}")));
                 KafkaComponent kafka = camelContext.getComponent("kafka", KafkaComponent.class);
@@ -139,7 +162,7 @@ public class PollDispatcher {
                 consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, camelContext.resolvePropertyPlaceholders(
                         kafka.getConfiguration().getBrokers()));
                 index = new WrittenOutcomeIndex(new WrittenOutcomes(consumerProperties,
-                        PipelineTopics.from(camelContext).outcomeTopics(), Duration.ofSeconds(60)));
+                        topics.outcomeTopics(), Duration.ofSeconds(60)));
                 pause = camelContext.getRegistry().findSingleByType(PortalWaitPause.class);
                 listener = camelContext.getRegistry().findSingleByType(PortalWaitListener.class);
                 if (Boolean.parseBoolean(camelContext.resolvePropertyPlaceholders("{{camel.component.bitrix24.batching:false}}"))) {

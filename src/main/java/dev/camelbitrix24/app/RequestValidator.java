@@ -28,6 +28,10 @@ public class RequestValidator implements Processor {
         byte[] value = exchange.getMessage().getBody(byte[].class);
         DeletionRequest request;
         try {
+            if (FilterRequest.parseOrNull(value) != null) {
+                // PollDispatcher runs filter requests page by page; one reaching this route is a fault of the pipeline
+                throw new IllegalStateException("a filter request reached the per-request route");
+            }
             request = DeletionRequest.parse(value);
         } catch (InvalidRequestException e) {
             exchange.setProperty(REQUEST_ID, e.getRequestId());

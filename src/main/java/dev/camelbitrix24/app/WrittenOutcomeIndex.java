@@ -45,6 +45,8 @@ final class WrittenOutcomeIndex {
             state.generation = generation;
             state.written.clear();
             state.writtenSince.clear();
+            // whoever had the partitions meanwhile may have moved their filter requests on: their commits say how far
+            state.filters.clear();
         }
         Map<TopicPartition, Long> firstOffset = new HashMap<>();
         Map<TopicPartition, Long> firstTimestamp = new HashMap<>();
@@ -67,10 +69,16 @@ final class WrittenOutcomeIndex {
             partitions.addAll(notMetYet);
             Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
             // the requests a previous owner named as called before it died: reported deleted if they are not found
+            Map<TopicPartition, FilterProgress> filters = new HashMap<>();
             committed.forEach((partition, commit) -> {
                 Set<Long> named = PartitionCommits.attempting(commit);
                 if (!named.isEmpty()) {
                     state.mayHaveDeleted.computeIfAbsent(partition, p -> new HashSet<>()).addAll(named);
+                }
+                // a filter request in progress: how far it came, and the page whose deletes may have run
+                FilterProgress filter = PartitionCommits.filterProgress(commit);
+                if (filter != null) {
+                    filters.put(partition, filter);
                 }
             });
             Map<TopicPartition, Long> ends = endOffsets(consumer, notMetYet);
@@ -86,14 +94,26 @@ final class WrittenOutcomeIndex {
                 // without a commit of ours the search would have to start at the beginning: left until it is met
             }
             long since = searchFrom(firstOffset.keySet(), committed, firstTimestamp);
-            Map<TopicPartition, Set<Long>> found;
+            WrittenOutcomes.Found search;
             try {
-                found = writtenOutcomes.find(firstOffset, since);
+                search = writtenOutcomes.find(firstOffset, filters, since);
             } catch (RuntimeException e) {
                 // never worse than not searching: those requests are processed again (a second outcome, not none)
                 LOG.warn("Could not search the outcome topics for outcomes already written ({}); the uncommitted "
                          + "requests of {} are processed again", e.toString(), firstOffset.keySet());
-                found = Map.of();
+                search = WrittenOutcomes.Found.NOTHING;
+            }
+            Map<TopicPartition, Set<Long>> found = search.offsets();
+            for (Map.Entry<TopicPartition, FilterProgress> entry : filters.entrySet()) {
+                TopicPartition partition = entry.getKey();
+                FilterProgress filter = entry.getValue();
+                if (found.getOrDefault(partition, Set.of()).contains(filter.offset)) {
+                    // its summary was written: the filter request is done
+                    continue;
+                }
+                // the page's outcomes already written are counted, not redone; the rest of it may have been deleted
+                search.filterPages().getOrDefault(partition, Map.of()).forEach(filter::done);
+                state.filters.put(partition, filter);
             }
             for (TopicPartition partition : firstOffset.keySet()) {
                 Set<Long> foundHere = found.getOrDefault(partition, Set.of());

@@ -62,11 +62,22 @@ final class WrittenOutcomes {
     }
 
     /**
-     * The offsets, per request partition, at or after {@code from} that have an outcome record written at or after
-     * {@code sinceMillis} (record timestamps).
+     * What a search found: per request partition, the offsets that have their own outcome record, and for the filter
+     * request a partition's commit names (its progress), the outcomes of the activities of the page it was attempting,
+     * by activity id ({@code bitrix24.outcome}). A per-activity outcome is never its filter request's own outcome.
      */
-    Map<TopicPartition, Set<Long>> find(Map<TopicPartition, Long> from, long sinceMillis) {
+    record Found(Map<TopicPartition, Set<Long>> offsets, Map<TopicPartition, Map<Long, String>> filterPages) {
+        static final Found NOTHING = new Found(Map.of(), Map.of());
+    }
+
+    /**
+     * The offsets, per request partition, at or after {@code from} that have an outcome record written at or after
+     * {@code sinceMillis} (record timestamps), and the per-activity outcomes of the pages the {@code filters} (per
+     * partition, the filter request in progress) were attempting.
+     */
+    Found find(Map<TopicPartition, Long> from, Map<TopicPartition, FilterProgress> filters, long sinceMillis) {
         Map<TopicPartition, Set<Long>> found = new HashMap<>();
+        Map<TopicPartition, Map<Long, String>> pages = new HashMap<>();
         long started = System.currentTimeMillis();
         long deadline = started + timeout.toMillis();
         long read = 0;
@@ -97,15 +108,28 @@ final class WrittenOutcomes {
                 if (System.currentTimeMillis() > deadline) {
                     LOG.warn("The search for outcomes already written did not finish within {} ms ({} records read); "
                              + "the uncommitted requests are processed again", timeout.toMillis(), read);
-                    return Map.of();
+                    return Found.NOTHING;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     read++;
                     TopicPartition request = requestOf(record);
                     Long first = request == null ? null : from.get(request);
                     long offset = first == null ? -1 : offsetOf(record);
-                    if (first != null && offset >= first) {
+                    if (first == null || offset < first) {
+                        continue;
+                    }
+                    String activity = header(record, OutcomeHeaders.FILTER_ACTIVITY_ID);
+                    if (activity == null) {
                         found.computeIfAbsent(request, r -> new HashSet<>()).add(offset);
+                        continue;
+                    }
+                    // one activity of a filter request: kept only for the page its progress names (one page at most)
+                    FilterProgress filter = filters.get(request);
+                    Long id = longOrNull(activity);
+                    if (filter != null && filter.offset == offset && filter.page != null && id != null
+                        && filter.page.contains(id)) {
+                        String outcome = header(record, OutcomeHeaders.OUTCOME);
+                        pages.computeIfAbsent(request, r -> new HashMap<>()).put(id, outcome == null ? "" : outcome);
                     }
                 }
                 pending.removeIf(p -> consumer.position(p) >= ends.get(p));
@@ -114,7 +138,15 @@ final class WrittenOutcomes {
         LOG.info("Searched {} outcome record(s) in {} ms for requests of {} not committed yet: {} already have one",
                 read, System.currentTimeMillis() - started, from.keySet(),
                 found.values().stream().mapToInt(Set::size).sum());
-        return found;
+        return new Found(found, pages);
+    }
+
+    private static Long longOrNull(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static TopicPartition requestOf(ConsumerRecord<?, ?> record) {
