@@ -3,6 +3,8 @@ package dev.camelbitrix24.app;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,11 +15,14 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.ActivitySpec;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Filter requests through the real routes, the real component and the simulator over HTTP: filters selecting 0, 1,
@@ -30,6 +35,39 @@ class DeleteByFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
     static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
+    /** One pipeline for the class (each start costs seconds of group joining); each test has keys of its own. */
+    private static PipelineTopics t;
+    private static Pipeline pipeline;
+    private static int sent;
+
+    @BeforeAll
+    static void startPipeline() {
+        t = env.newTopics("filter", 1);
+        Map<String, String> settings = env.settings(t, "filter-group");
+        settings.put("bitrix24.consumer.poll-timeout-ms", "50");
+        pipeline = Pipeline.start(settings);
+    }
+
+    @AfterAll
+    static void stopPipeline() throws Exception {
+        pipeline.close();
+    }
+
+    private static RecordMetadata send(String key, String value, Map<String, String> headers) throws Exception {
+        sent++;
+        return env.kafka.send(t.requests(), null, key, utf8(value), headers);
+    }
+
+    /** The outcomes of these keys, once there are {@code count}, and a moment later (a second one would show). */
+    private static List<Outcome> outcomesOf(Set<String> keys, int count) throws InterruptedException {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> env.outcomes(t).stream().filter(o -> keys.contains(o.key())).count() >= count);
+        Thread.sleep(300);
+        // everything sent so far has its outcome: the commit is past it
+        await().atMost(Duration.ofSeconds(10)).until(() -> env.kafka.committed("filter-group", t.requests()).values()
+                .stream().mapToLong(Long::longValue).sum() == sent);
+        return env.outcomes(t).stream().filter(o -> keys.contains(o.key())).toList();
+    }
 
     /** One filter request of the stream: its owner (a contact), how many activities it owns, the request. */
     private record Case(String key, long contact, int count, RecordMetadata sent) {
@@ -38,7 +76,6 @@ class DeleteByFilterTest {
     @Test
     void everySelectedActivityIsDeletedOnceThenTheSummaryCountsThem() throws Exception {
         // one partition: the filters run one after the other, the id requests between them are not held up
-        PipelineTopics t = env.newTopics("filter", 1);
         SimulatorControl control = env.simulator.control();
         int[] counts = {0, 1, 50, 51, 130};
         Map<Long, Long> firstIds = new HashMap<>();
@@ -56,24 +93,22 @@ class DeleteByFilterTest {
 
         List<Case> cases = new ArrayList<>();
         List<String> idKeys = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.start(settings(t))) {
-            for (int i = 0; i < counts.length; i++) {
-                long contact = 4200 + i;
-                String key = "erase-" + contact;
-                RecordMetadata sent = env.kafka.send(t.requests(), null, key, utf8("{\"filter\":{\"OWNER_TYPE_ID\":3,"
-                        + "\"OWNER_ID\":" + contact + "},\"requestId\":\"" + key + "\"}"), Map.of("trace-id", "t-" + key));
-                cases.add(new Case(key, contact, counts[i], sent));
-                // an id request behind each filter request: it is not held up by the filter
-                String idKey = "id-" + i;
-                env.kafka.send(t.requests(), null, idKey, utf8("{\"id\":" + (i + 1) + ",\"requestId\":\"" + idKey + "\"}"),
-                        Map.of());
-                idKeys.add(idKey);
-            }
-            // 232 per-activity outcomes, 5 summaries, 5 id outcomes
-            env.awaitOutcomes(t, 242, Duration.ofSeconds(60));
-            Thread.sleep(500);
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < counts.length; i++) {
+            long contact = 4200 + i;
+            String key = "erase-" + contact;
+            RecordMetadata request = send(key, "{\"filter\":{\"OWNER_TYPE_ID\":3,\"OWNER_ID\":" + contact
+                    + "},\"requestId\":\"" + key + "\"}", Map.of("trace-id", "t-" + key));
+            cases.add(new Case(key, contact, counts[i], request));
+            // an id request behind each filter request: it is not held up by the filter
+            String idKey = "id-" + i;
+            send(idKey, "{\"id\":" + (i + 1) + ",\"requestId\":\"" + idKey + "\"}", Map.of());
+            idKeys.add(idKey);
+            keys.add(key);
+            keys.add(idKey);
         }
-        List<Outcome> outcomes = env.outcomes(t);
+        // 232 per-activity outcomes, 5 summaries, 5 id outcomes
+        List<Outcome> outcomes = outcomesOf(keys, 242);
         assertThat(outcomes).hasSize(242);
         for (String idKey : idKeys) {
             assertThat(outcomes.stream().filter(o -> o.key().equals(idKey))).singleElement()
@@ -120,23 +155,51 @@ class DeleteByFilterTest {
         assertThat(bystanders).allSatisfy(id -> assertThat(control.activityExists(id)).as("bystander " + id).isTrue());
         // pages: 0 -> 1, 1 -> 1, 50 -> 2 (a full page, then an empty one), 51 -> 2, 130 -> 3
         assertThat(control.callCount("crm.activity.list") - listsBefore).isEqualTo(9);
-        assertThat(env.kafka.committed("filter-group", t.requests()).values()).containsExactly(10L);
     }
 
     @Test
-    void aDryRunCountsAndDeletesNothing() throws Exception {
-        PipelineTopics t = env.newTopics("filter-dry", 1);
+    void aDryRunCountsInvalidFiltersListNothingAndRefusedDeletesMakeADeadLetterSummary() throws Exception {
         SimulatorControl control = env.simulator.control();
-        long first = control.addActivities(ActivitySpec.plain().owner(4, 77).type(2), 70);
+        long dry = control.addActivities(ActivitySpec.plain().owner(4, 77).type(2), 70);
         control.addActivities(ActivitySpec.plain().owner(4, 77).type(6), 5);
-        try (Pipeline pipeline = Pipeline.start(settings(t))) {
-            env.kafka.send(t.requests(), null, "dry", utf8("{\"filter\":{\"OWNER_TYPE_ID\":4,\"OWNER_ID\":77,"
-                    + "\"TYPE_ID\":2},\"requestId\":\"dry\",\"dryRun\":true}"), Map.of());
-            env.awaitOutcomes(t, 1, Duration.ofSeconds(30));
-            Thread.sleep(500);
+        long deletable = control.addActivities(ActivitySpec.plain().owner(1, 9), 3);
+        long denied = control.addActivities(ActivitySpec.plain().owner(1, 9).deletableOnlyBy(2), 2);
+        Map<String, String> invalid = Map.of(
+                "empty", "{\"filter\":{},\"requestId\":\"empty\"}",
+                "unknown-field", "{\"filter\":{\"TITLE\":\"x\"},\"requestId\":\"unknown-field\"}",
+                "unknown-operator", "{\"filter\":{\"%OWNER_ID\":1}}",
+                "not-an-object", "{\"filter\":[1]}",
+                "both", "{\"filter\":{\"OWNER_ID\":1},\"id\":5}",
+                "dry-run-text", "{\"filter\":{\"OWNER_ID\":1},\"dryRun\":\"yes\"}");
+        long listsBefore = control.callCount("crm.activity.list");
+        for (Map.Entry<String, String> c : invalid.entrySet()) {
+            send(c.getKey(), c.getValue(), Map.of());
         }
-        List<Outcome> outcomes = env.outcomes(t);
-        assertThat(outcomes).singleElement().satisfies(o -> {
+        outcomesOf(invalid.keySet(), invalid.size());
+        assertThat(control.callCount("crm.activity.list")).as("an invalid filter lists nothing").isEqualTo(listsBefore);
+        send("dry", "{\"filter\":{\"OWNER_TYPE_ID\":4,\"OWNER_ID\":77,\"TYPE_ID\":2},\"requestId\":\"dry\","
+                + "\"dryRun\":true}", Map.of());
+        send("lead-9", "{\"filter\":{\"OWNER_TYPE_ID\":1,\"OWNER_ID\":9},\"requestId\":\"lead-9\"}", Map.of());
+        Set<String> keys = new HashSet<>(invalid.keySet());
+        keys.add("dry");
+        keys.add("lead-9");
+        List<Outcome> outcomes = outcomesOf(keys, invalid.size() + 1 + 6);
+        assertThat(outcomes).hasSize(invalid.size() + 1 + 6);
+
+        List<Outcome> invalidOutcomes = outcomes.stream().filter(o -> invalid.containsKey(o.key())).toList();
+        assertThat(invalidOutcomes).hasSize(invalid.size()).allSatisfy(o -> {
+            assertThat(o.topic()).isEqualTo(t.invalid());
+            assertThat(o.header(OutcomeHeaders.OUTCOME)).isEqualTo("INVALID_REQUEST");
+            assertThat(o.header(OutcomeHeaders.ERROR_DESCRIPTION)).isNotBlank();
+            assertThat(o.value()).isEqualTo(invalid.get(o.key()));
+        });
+        assertThat(invalidOutcomes.stream().filter(o -> o.key().equals("unknown-field")).findFirst().orElseThrow()
+                .header(OutcomeHeaders.ERROR_DESCRIPTION)).contains("TITLE");
+        assertThat(invalidOutcomes.stream().filter(o -> o.key().equals("empty")).findFirst().orElseThrow()
+                .header(OutcomeHeaders.REQUEST_ID)).isEqualTo("empty");
+
+        // the dry run: a summary with the count, no per-activity outcome, nothing deleted
+        assertThat(outcomes.stream().filter(o -> o.key().equals("dry"))).singleElement().satisfies(o -> {
             assertThat(o.topic()).isEqualTo(t.succeeded());
             assertThat(o.header(OutcomeHeaders.FILTER)).isEqualTo(OutcomeHeaders.FILTER_SUMMARY);
             JsonNode value = JSON.readTree(o.value());
@@ -145,60 +208,14 @@ class DeleteByFilterTest {
             assertThat(value.get("deleted").asInt()).isZero();
         });
         for (int i = 0; i < 70; i++) {
-            assertThat(control.activityExists(first + i)).isTrue();
+            assertThat(control.activityExists(dry + i)).isTrue();
         }
-    }
 
-    @Test
-    void anInvalidFilterIsInvalidAndNothingIsListed() throws Exception {
-        PipelineTopics t = env.newTopics("filter-invalid", 1);
-        SimulatorControl control = env.simulator.control();
-        long listsBefore = control.callCount("crm.activity.list");
-        Map<String, String> cases = Map.of(
-                "empty", "{\"filter\":{},\"requestId\":\"empty\"}",
-                "unknown-field", "{\"filter\":{\"TITLE\":\"x\"},\"requestId\":\"unknown-field\"}",
-                "unknown-operator", "{\"filter\":{\"%OWNER_ID\":1}}",
-                "not-an-object", "{\"filter\":[1]}",
-                "both", "{\"filter\":{\"OWNER_ID\":1},\"id\":5}",
-                "dry-run-text", "{\"filter\":{\"OWNER_ID\":1},\"dryRun\":\"yes\"}");
-        try (Pipeline pipeline = Pipeline.start(settings(t))) {
-            for (Map.Entry<String, String> c : cases.entrySet()) {
-                env.kafka.send(t.requests(), null, c.getKey(), utf8(c.getValue()), Map.of());
-            }
-            env.awaitOutcomes(t, cases.size(), Duration.ofSeconds(30));
-            Thread.sleep(500);
-        }
-        List<Outcome> outcomes = env.outcomes(t);
-        assertThat(outcomes).hasSize(cases.size()).allSatisfy(o -> {
-            assertThat(o.topic()).isEqualTo(t.invalid());
-            assertThat(o.header(OutcomeHeaders.OUTCOME)).isEqualTo("INVALID_REQUEST");
-            assertThat(o.header(OutcomeHeaders.ERROR_DESCRIPTION)).isNotBlank();
-            assertThat(o.value()).isEqualTo(cases.get(o.key()));
-        });
-        assertThat(outcomes.stream().filter(o -> o.key().equals("unknown-field")).findFirst().orElseThrow()
-                .header(OutcomeHeaders.ERROR_DESCRIPTION)).contains("TITLE");
-        assertThat(outcomes.stream().filter(o -> o.key().equals("empty")).findFirst().orElseThrow()
-                .header(OutcomeHeaders.REQUEST_ID)).isEqualTo("empty");
-        assertThat(control.callCount("crm.activity.list")).isEqualTo(listsBefore);
-        assertThat(control.activityExists(1) || control.activityExists(5)).isTrue();
-    }
-
-    @Test
-    void refusedDeletesMakeTheSummaryADeadLetterThatReplaysWhatIsLeft() throws Exception {
-        PipelineTopics t = env.newTopics("filter-refused", 1);
-        SimulatorControl control = env.simulator.control();
-        long deletable = control.addActivities(ActivitySpec.plain().owner(1, 9), 3);
-        long denied = control.addActivities(ActivitySpec.plain().owner(1, 9).deletableOnlyBy(2), 2);
-        try (Pipeline pipeline = Pipeline.start(settings(t))) {
-            env.kafka.send(t.requests(), null, "lead-9", utf8("{\"filter\":{\"OWNER_TYPE_ID\":1,\"OWNER_ID\":9},"
-                    + "\"requestId\":\"lead-9\"}"), Map.of());
-            env.awaitOutcomes(t, 6, Duration.ofSeconds(30));
-            Thread.sleep(500);
-        }
-        List<Outcome> outcomes = env.outcomes(t);
-        assertThat(outcomes).hasSize(6);
-        assertThat(outcomes.stream().filter(o -> o.topic().equals(t.rejected()))).hasSize(2);
-        Outcome summary = outcomes.stream().filter(o -> OutcomeHeaders.FILTER_SUMMARY.equals(o.header(OutcomeHeaders.FILTER)))
+        // two of five refused: their outcomes on the rejected topic, the summary a dead letter
+        List<Outcome> lead = outcomes.stream().filter(o -> o.key().equals("lead-9")).toList();
+        assertThat(lead).hasSize(6);
+        assertThat(lead.stream().filter(o -> o.topic().equals(t.rejected()))).hasSize(2);
+        Outcome summary = lead.stream().filter(o -> OutcomeHeaders.FILTER_SUMMARY.equals(o.header(OutcomeHeaders.FILTER)))
                 .findFirst().orElseThrow();
         assertThat(summary.topic()).isEqualTo(t.deadLetter());
         assertThat(summary.header(OutcomeHeaders.OUTCOME)).isEqualTo(OutcomeHeaders.FILTER_INCOMPLETE);
@@ -214,9 +231,4 @@ class DeleteByFilterTest {
         assertThat(control.activityExists(denied) && control.activityExists(denied + 1)).isTrue();
     }
 
-    private static Map<String, String> settings(PipelineTopics t) {
-        Map<String, String> settings = env.settings(t, "filter-group");
-        settings.put("bitrix24.consumer.poll-timeout-ms", "50");
-        return settings;
-    }
 }
