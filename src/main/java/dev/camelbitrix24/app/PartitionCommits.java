@@ -230,7 +230,7 @@ final class PartitionCommits {
      * A commit of {@code offset}, stamped, with the progress of a filter request not committed past (null for none),
      * naming the requests behind it whose call may have reached Bitrix24.
      */
-    private static OffsetAndMetadata metadata(long offset, long stampMillis, TreeSet<Long> attempting,
+    static OffsetAndMetadata metadata(long offset, long stampMillis, TreeSet<Long> attempting,
                                               FilterProgress filter) {
         String filterPart = filter == null ? "" : filter.encode();
         StringBuilder ranges = new StringBuilder();

@@ -18,10 +18,10 @@ final class FirstBatchCall implements AutoCloseable {
     private final Thread poller;
     private volatile long atMillis = -1;
 
-    private FirstBatchCall(Bitrix24Simulator sim) {
+    private FirstBatchCall(Bitrix24Simulator sim, String method) {
         poller = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                if (sim.control().callCount("batch") > 0) {
+                if (sim.control().callCount(method) > 0) {
                     atMillis = System.currentTimeMillis();
                     seen.countDown();
                     return;
@@ -39,7 +39,12 @@ final class FirstBatchCall implements AutoCloseable {
 
     /** Starts watching; start it before the client so that its first call cannot be missed. */
     static FirstBatchCall watch(Bitrix24Simulator sim) {
-        return new FirstBatchCall(sim);
+        return new FirstBatchCall(sim, "batch");
+    }
+
+    /** The same for the first call of another method (a drain by filter starts with a list call). */
+    static FirstBatchCall watch(Bitrix24Simulator sim, String method) {
+        return new FirstBatchCall(sim, method);
     }
 
     /** The epoch millis of the first batch call, waiting for it at most {@code atMost}; -1 when none came. */
