@@ -1,8 +1,10 @@
 package dev.camelbitrix24.app;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,12 +14,15 @@ import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
+import dev.camelbitrix24.simulator.SimulatorControl;
+import dev.camelbitrix24.simulator.TokenPair;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import static dev.camelbitrix24.app.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +42,9 @@ class InstancesShareThePortalsPlanTest {
     @ParameterizedTest(name = "{0} instances, {1} partitions")
     @CsvSource({"2, 4", "3, 6"})
     void togetherTheyDrainWithinThePortalsBucket(int instances, int partitions) {
+        // two instances share the bucket in the OAuth run below too: the short suite runs three here
+        org.junit.jupiter.api.Assumptions.assumeTrue(FireFigures.SOAK || instances == 3,
+                "two instances share the bucket in twoOAuthInstancesThroughTwoExpiriesAndAKillEndEveryRequestOnce");
         // a plan of 10 batch calls of burst and 2 a second: 500 deletes at once, then 100 a second
         int requests = FireFigures.figure("share.requests", 1_500, 8_000);
         RatePlan plan = RatePlan.custom(10, 2);
@@ -93,7 +101,7 @@ class InstancesShareThePortalsPlanTest {
     @Test
     void twoInstancesSpendTheOperatingTimeBudgetTogetherWithoutRunningIntoIt() {
         // 1.5 s of operating time per 3 s window, 100 ms per delete: 15 deletes per window for both instances together
-        int requests = FireFigures.figure("share.window-requests", 75, 600);
+        int requests = FireFigures.figure("share.window-requests", 60, 600);
         OperatingTimeLimit limit = OperatingTimeLimit.DEFAULT.withLimit(Duration.ofMillis(1_500))
                 .withBucketLength(Duration.ofMillis(300)).withProcessingTimePerCall(Duration.ofMillis(100));
         String group = "share-window";
@@ -139,6 +147,88 @@ class InstancesShareThePortalsPlanTest {
                 started.forEach(Pipeline::close);
             }
         }
+    }
+
+    /**
+     * The scaled-out run of a real portal in OAuth mode: two instances (one a JVM of its own, killed mid-run), every
+     * access token expired twice while the backlog drains. The survivor takes over the dead one's partitions, its
+     * share of the plan and the token pair it may have rotated last.
+     */
+    @Test
+    void twoOAuthInstancesThroughTwoExpiriesAndAKillEndEveryRequestOnce(@TempDir Path dir) {
+        boolean soak = FireFigures.SOAK;
+        int requests = FireFigures.figure("share.oauth-requests", 1_500, 8_000);
+        RatePlan plan = soak ? RatePlan.STANDARD : RatePlan.custom(10, 2);
+        String ratePlan = soak ? "standard" : "10/2";
+        SimulatorControl control = env.simulator.control();
+        control.setRatePlan(plan);
+        control.seedActivities(100_001, requests);
+        control.registerOAuthApp("scaled.app", "scaled-secret-29");
+        TokenPair installed = control.issueTokens("scaled.app", 1);
+        long refusedBefore = control.rateLimitRejections();
+        String group = "share-oauth";
+        PipelineTopics topics = env.newTopics("share-oauth", 4);
+        Map<String, String> settings = env.oauthSettings(topics, group, "scaled.app", "scaled-secret-29", installed);
+        settings.put("camel.component.bitrix24.rate-plan", ratePlan);
+        settings.put("camel.component.bitrix24.retry-budget", "60000");
+        settings.put("camel.component.kafka.session-timeout-ms", "6000");
+        settings.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+
+        // instance a: a JVM of its own, configured as a user would
+        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(), null, topics);
+        environment.put("BITRIX24_PORTAL_URL", env.simulator.baseUrl());
+        environment.put("BITRIX24_CLIENT_ID", "scaled.app");
+        environment.put("BITRIX24_CLIENT_SECRET", "scaled-secret-29");
+        environment.put("BITRIX24_ACCESS_TOKEN", installed.accessToken());
+        environment.put("BITRIX24_REFRESH_TOKEN", installed.refreshToken());
+        environment.put("BITRIX24_OAUTH_TOKEN_URL", env.simulator.oauthTokenUrl());
+        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", settings.get("bitrix24.topic.oauth-tokens"));
+        environment.put("BITRIX24_RATE_PLAN", ratePlan);
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.main.name", group + "-a");
+        properties.put("camel.management.enabled", "false");
+        properties.put("bitrix24.consumer.group-id", group);
+        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        properties.put("camel.component.kafka.session-timeout-ms", "6000");
+        properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        long started;
+        try (PipelineProcess a = new PipelineProcess(environment, properties, dir.resolve("a.log"));
+             Pipeline b = Pipeline.start(settings)) {
+            a.start();
+            PlanShare bShare = b.camelContext().getRegistry().findSingleByType(PlanShare.class);
+            await().atMost(Duration.ofSeconds(60)).until(() -> assignment(group).size() == 2 && bShare.current() == 0.5);
+            started = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                long id = 100_001 + i;
+                env.kafka.send(topics.requests(), i % 4, "o-" + id,
+                        utf8("{\"id\":" + id + ",\"requestId\":\"o-" + id + "\"}"), Map.of());
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.outcomes(topics).size() >= requests / 4);
+            control.expireAccessTokens();
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.outcomes(topics).size() >= requests / 2);
+            a.kill();
+            await().atMost(Duration.ofSeconds(60)).until(() -> bShare.current() == 1.0);
+            control.expireAccessTokens();
+            env.awaitOutcomes(topics, requests, Duration.ofSeconds(60 + requests / 25));
+        } finally {
+            control.setRatePlan(RatePlan.OFF);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        List<Outcome> outcomes = env.outcomes(topics);
+        Map<String, Long> perKey = outcomes.stream().collect(Collectors.groupingBy(Outcome::key, Collectors.counting()));
+        long refused = control.rateLimitRejections() - refusedBefore;
+        FireFigures.report("2 OAuth instances on a %s plan, every access token expired twice, one killed mid-run: %d "
+                           + "requests, %d outcomes in %.1f s, %d refused with 503", ratePlan, requests, outcomes.size(),
+                seconds, refused);
+        assertThat(perKey).as("one outcome per request").hasSize(requests)
+                .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+        assertThat(outcomes).as("every request DELETED: none rejected for a token, none lost to the kill")
+                .allSatisfy(o -> assertThat(o.header(OutcomeHeaders.OUTCOME)).as(o.key()).isEqualTo("DELETED"));
+        for (long id = 100_001; id < 100_001 + requests; id++) {
+            assertThat(control.activityExists(id)).as("activity %d", id).isFalse();
+        }
+        assertThat(refused).as("calls the portal refused for its bucket").isLessThanOrEqualTo(5);
     }
 
     private static double share(Pipeline pipeline) {

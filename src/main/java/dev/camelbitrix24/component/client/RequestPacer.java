@@ -138,15 +138,21 @@ public final class RequestPacer {
 
     /**
      * Sets the share of the plan this process may use: burst and rate become the plan's times {@code newShare}, less
-     * what 503s took off (in the same proportion). What is in the bucket stays: requests already let go still count.
+     * what 503s took off (in the same proportion). What is in the bucket stays: requests already let go still count. A
+     * larger share is taken over from another process (one that stopped, or died), whose part of the portal's bucket
+     * may be full: it is counted full, and drains at the new rate before this one sends into it.
      */
     public synchronized void share(double newShare, long nowNanos) {
         if (!(newShare > 0 && newShare <= 1)) {
             throw new IllegalArgumentException("A share of the plan is more than 0 and at most 1, not " + newShare);
         }
         drain(nowNanos);
+        double before = burst;
         rate = rate / share * newShare;
         burst = Math.max(1, burst / shareOfBurst(share) * shareOfBurst(newShare));
+        if (burst > before && replied) {
+            level += burst - before;
+        }
         share = newShare;
     }
 
