@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -38,7 +39,7 @@ public final class DeadLetterReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String groupId;
     private final int maxRounds;
 
@@ -46,8 +47,9 @@ public final class DeadLetterReplay {
     public record Result(String from, String to, long replayed, long exhausted) {
     }
 
-    public DeadLetterReplay(String bootstrapServers, String groupId, int maxRounds) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafka how to reach the cluster: the pipeline's own Kafka client settings */
+    public DeadLetterReplay(KafkaClientSettings kafka, String groupId, int maxRounds) {
+        this.kafka = kafka;
         this.groupId = groupId;
         this.maxRounds = maxRounds;
     }
@@ -155,9 +157,9 @@ public final class DeadLetterReplay {
         return headers;
     }
 
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Properties consumerConfig() {
+        Properties c = kafka.consumer();
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -167,9 +169,9 @@ public final class DeadLetterReplay {
         return c;
     }
 
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Properties producerConfig() {
+        Properties p = kafka.producer();
+        p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, PipelineTopics.OUTCOME_MAX_MESSAGE_BYTES);

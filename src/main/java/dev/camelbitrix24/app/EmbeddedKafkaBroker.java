@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +39,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final Map<String, Object> clientSettings;
     private final Path dataDir;
     private final boolean deleteDataOnClose;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteDataOnClose) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Map<String, Object> clientSettings, Path dataDir,
+                                boolean deleteDataOnClose) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapServers = (String) clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.clientSettings = Map.copyOf(clientSettings);
         this.dataDir = dataDir;
         this.deleteDataOnClose = deleteDataOnClose;
     }
@@ -53,6 +59,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The {@code host:port} that clients use as {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * What a client needs to connect: the bootstrap servers and, with {@link Builder#saslPlain}, the security protocol,
+     * mechanism and JAAS configuration (which holds the password).
+     */
+    public Map<String, Object> clientSettings() {
+        return clientSettings;
     }
 
     public Path dataDir() {
@@ -109,6 +123,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int defaultPartitions = 1;
         private Duration startTimeout = Duration.ofSeconds(60);
         private boolean acls;
+        private String saslUser;
+        private String saslPassword;
+        private boolean autoCreateTopics = true;
 
         public Builder host(String host) {
             this.host = host;
@@ -157,6 +174,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Clients connect over SASL_PLAINTEXT with the PLAIN mechanism as this one user, and there is no plaintext
+         * listener (the controller's own listener stays plaintext, on its own port): a secured cluster for tests.
+         */
+        public Builder saslPlain(String user, String password) {
+            this.saslUser = user;
+            this.saslPassword = password;
+            return this;
+        }
+
+        /** Whether a topic is created when a client first names it ({@code auto.create.topics.enable}, default true). */
+        public Builder autoCreateTopics(boolean autoCreateTopics) {
+            this.autoCreateTopics = autoCreateTopics;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -185,9 +218,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
                 server.startup();
                 String bootstrap = host + ":" + brokerPort;
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir, deleteDataOnClose);
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, clientSettings(bootstrap), dataDir,
+                        deleteDataOnClose);
                 try {
-                    awaitReady(bootstrap);
+                    awaitReady(broker.clientSettings());
                 } catch (RuntimeException e) {
                     broker.close();
                     throw e;
@@ -199,16 +233,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
+        private Map<String, Object> clientSettings(String bootstrap) {
+            if (saslUser == null) {
+                return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            }
+            return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+                    SaslConfigs.SASL_MECHANISM, "PLAIN",
+                    SaslConfigs.SASL_JAAS_CONFIG, PlainLoginModule.class.getName() + " required username=\""
+                            + saslUser + "\" password=\"" + saslPassword + "\";");
+        }
+
         private Properties serverProperties(int brokerPort, int quorumPort) {
+            String listener = saslUser == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
             p.put("controller.quorum.voters", "1@" + host + ":" + quorumPort);
-            p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + quorumPort);
-            p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("listeners", listener + "://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + quorumPort);
+            p.put("advertised.listeners", listener + "://" + host + ":" + brokerPort);
+            p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("inter.broker.listener.name", listener);
+            if (saslUser != null) {
+                p.put("sasl.enabled.mechanisms", "PLAIN");
+                p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", PlainLoginModule.class.getName()
+                        + " required username=\"" + saslUser + "\" password=\"" + saslPassword + "\" user_" + saslUser
+                        + "=\"" + saslPassword + "\";");
+            }
+            p.put("auto.create.topics.enable", String.valueOf(autoCreateTopics));
             p.put("log.dirs", dataDir.toAbsolutePath().toString());
             p.put("num.partitions", String.valueOf(defaultPartitions));
             // one node: every internal topic must be satisfied by a single replica, or consumer groups hang
@@ -239,10 +293,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private void awaitReady(String bootstrap) {
+        private void awaitReady(Map<String, Object> clientSettings) {
             long deadline = System.nanoTime() + startTimeout.toNanos();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) startTimeout.toMillis()))) {
+            String bootstrap = (String) clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+            Map<String, Object> config = new HashMap<>(clientSettings);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) startTimeout.toMillis());
+            try (Admin admin = Admin.create(config)) {
                 Exception last = null;
                 while (System.nanoTime() < deadline) {
                     try {

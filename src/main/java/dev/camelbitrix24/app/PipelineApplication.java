@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +111,9 @@ public final class PipelineApplication {
 
         PipelineSettings effective = settings.with(overrides);
         PipelineTopics topics = PipelineTopics.from(effective);
+        KafkaClientSettings kafka = KafkaClientSettings.from(effective);
         if (effective.getBoolean("bitrix24.topics.create")) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = Admin.create(kafka.admin())) {
                 topics.createMissing(admin, effective.getInt("bitrix24.topics.partitions"));
             } catch (IllegalStateException e) {
                 if (stopOrder.stream().anyMatch(EmbeddedKafkaBroker.class::isInstance)) {
@@ -125,7 +125,7 @@ public final class PipelineApplication {
         }
 
         stopOrder.push(Pipeline.start(effective.overrides()));
-        printBanner(effective, topics, bootstrap, kafkaWhere, bitrixWhere);
+        printBanner(effective, topics, bootstrap, kafkaWhere + " (" + kafka.describe() + ")", bitrixWhere);
 
         if (!demo) {
             return Map.of();
@@ -134,7 +134,7 @@ public final class PipelineApplication {
             LOG.warn("The demo runs only against the embedded simulator: it would delete activities of a real portal");
             return Map.of();
         }
-        return new PipelineDemo(bootstrap, topics, portal.control(), effective.getInt("camel.component.bitrix24.max-attempts"))
+        return new PipelineDemo(kafka, topics, portal.control(), effective.getInt("camel.component.bitrix24.max-attempts"))
                 .run(Duration.ofSeconds(effective.getInt("bitrix24.demo.wait-seconds")));
     }
 

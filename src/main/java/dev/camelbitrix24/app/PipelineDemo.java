@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelbitrix24.simulator.ActivitySpec;
@@ -33,13 +34,13 @@ final class PipelineDemo {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineDemo.class);
 
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final PipelineTopics topics;
     private final SimulatorControl simulator;
     private final int maxAttempts;
 
-    PipelineDemo(String bootstrapServers, PipelineTopics topics, SimulatorControl simulator, int maxAttempts) {
-        this.bootstrapServers = bootstrapServers;
+    PipelineDemo(KafkaClientSettings kafka, PipelineTopics topics, SimulatorControl simulator, int maxAttempts) {
+        this.kafka = kafka;
         this.topics = topics;
         this.simulator = simulator;
         this.maxAttempts = maxAttempts;
@@ -66,10 +67,11 @@ final class PipelineDemo {
 
         Map<TopicPartition, Long> start = endOffsets();
         simulator.injectFault(FaultSpec.internalServerError().times(maxAttempts).onMethod("batch"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        Properties producerConfig = kafka.producer();
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
             // alone, so that the injected errors hit only its batch: the others would share it
             producer.send(new ProducerRecord<>(topics.requests(), bytes(key), bytes(values.get(0))));
             producer.flush();
@@ -102,10 +104,12 @@ final class PipelineDemo {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        Properties consumerConfig = kafka.consumer();
+        consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(consumerConfig);
     }
 
     private List<TopicPartition> outcomePartitions(KafkaConsumer<?, ?> consumer) {

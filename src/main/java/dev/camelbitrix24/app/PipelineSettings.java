@@ -3,9 +3,13 @@ package dev.camelbitrix24.app;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.MainHelper;
 
 /**
  * The pipeline's settings as Camel Main will see them: {@code application.properties}, where a JVM system property
@@ -65,6 +69,28 @@ public final class PipelineSettings {
 
     public boolean getBoolean(String key) {
         return Boolean.parseBoolean(get(key));
+    }
+
+    /**
+     * Every setting whose key starts with {@code prefix}, resolved, from where Camel Main takes them:
+     * {@code application.properties}, the overrides, JVM system properties and environment variables
+     * ({@code CAMEL_COMPONENT_KAFKA_SSL_KEY_PASSWORD} is {@code camel.component.kafka.ssl-key-password}).
+     */
+    public Map<String, String> withPrefix(String prefix) {
+        Set<String> keys = new TreeSet<>(resolver.getPropertiesComponent().loadProperties(k -> k.startsWith(prefix))
+                .stringPropertyNames());
+        keys.addAll(MainHelper.loadJvmSystemPropertiesAsProperties(new String[] {prefix}).stringPropertyNames());
+        for (String key : MainHelper.loadEnvironmentVariablesAsProperties(new String[] {prefix}).stringPropertyNames()) {
+            keys.add(prefix + key.substring(prefix.length()).replace('.', '-'));
+        }
+        Map<String, String> values = new TreeMap<>();
+        keys.forEach(key -> values.put(key, get(key, "")));
+        return values;
+    }
+
+    /** The Camel context that resolves these settings: for binding them to Camel's own configuration classes. */
+    CamelContext camelContext() {
+        return resolver;
     }
 
     /** True when the key resolves to something other than blank. */

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.WeakHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,10 +15,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Runs the requests of one poll (camel-kafka {@code batching=true}: the body is the poll's record exchanges)
@@ -156,12 +153,7 @@ public class PollDispatcher {
                 topics = PipelineTopics.from(camelContext);
                 rewriter = new RefusedOutcomeRewriter(camelContext.createProducerTemplate(), Long.parseLong(
                         camelContext.resolvePropertyPlaceholders("{{bitrix24.consumer.outcome-retry-in-place-ms:300000}}")));
-                KafkaComponent kafka = camelContext.getComponent("kafka", KafkaComponent.class);
-                Properties consumerProperties = kafka.getConfiguration().createConsumerProperties();
-                // camel-kafka adds the brokers when it creates its own consumers, not in these properties
-                consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, camelContext.resolvePropertyPlaceholders(
-                        kafka.getConfiguration().getBrokers()));
-                index = new WrittenOutcomeIndex(new WrittenOutcomes(consumerProperties,
+                index = new WrittenOutcomeIndex(new WrittenOutcomes(KafkaClientSettings.from(camelContext).consumer(),
                         topics.outcomeTopics(), Duration.ofSeconds(60)));
                 pause = camelContext.getRegistry().findSingleByType(PortalWaitPause.class);
                 listener = camelContext.getRegistry().findSingleByType(PortalWaitListener.class);

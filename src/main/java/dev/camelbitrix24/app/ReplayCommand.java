@@ -1,6 +1,7 @@
 package dev.camelbitrix24.app;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -42,13 +43,15 @@ public final class ReplayCommand {
             LOG.warn("{} is not one of the pipeline's error topics {}; replaying it anyway", from, topics.outcomeTopics());
         }
 
-        String bootstrap = settings.get("bitrix24.kafka.bootstrap-servers");
+        PipelineSettings effective = settings;
         EmbeddedKafkaBroker broker = null;
-        if (bootstrap.isBlank()) {
+        if (settings.get("bitrix24.kafka.bootstrap-servers").isBlank()) {
             String host = settings.get("bitrix24.kafka.embedded.host");
-            bootstrap = host + ":" + settings.get("bitrix24.kafka.embedded.port");
-            if (!answers(bootstrap)) {
-                LOG.info("No broker on {}: opening {} for the replay", bootstrap, settings.get("bitrix24.kafka.embedded.data-dir"));
+            effective = settings.with(Map.of("bitrix24.kafka.bootstrap-servers",
+                    host + ":" + settings.get("bitrix24.kafka.embedded.port")));
+            if (!answers(KafkaClientSettings.from(effective))) {
+                LOG.info("No broker on {}: opening {} for the replay", effective.get("bitrix24.kafka.bootstrap-servers"),
+                        settings.get("bitrix24.kafka.embedded.data-dir"));
                 broker = EmbeddedKafkaBroker.builder()
                         .host(host)
                         .port(settings.getInt("bitrix24.kafka.embedded.port"))
@@ -58,7 +61,8 @@ public final class ReplayCommand {
             }
         }
         try {
-            return new DeadLetterReplay(bootstrap, settings.get("bitrix24.replay.group-id"), maxRounds).replay(from, to);
+            return new DeadLetterReplay(KafkaClientSettings.from(effective), settings.get("bitrix24.replay.group-id"),
+                    maxRounds).replay(from, to);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -66,9 +70,11 @@ public final class ReplayCommand {
         }
     }
 
-    private static boolean answers(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
+    private static boolean answers(KafkaClientSettings kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.admin());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get();
             return true;
         } catch (Exception e) {

@@ -56,7 +56,7 @@ class DeadLetterReplayTest {
         kafka.send(TOPICS.deadLetter(), 1, "k4", utf8("{\"id\":4}"), deadLetterHeaders("3"));
         kafka.send(TOPICS.deadLetter(), 0, null, null, deadLetterHeaders(null));
 
-        DeadLetterReplay replay = new DeadLetterReplay(broker.bootstrapServers(), "replay-test", 3);
+        DeadLetterReplay replay = new DeadLetterReplay(settingsOf(broker), "replay-test", 3);
         DeadLetterReplay.Result first = replay.replay(TOPICS.deadLetter(), TOPICS.requests());
 
         assertThat(first.replayed()).isEqualTo(4);
@@ -92,8 +92,13 @@ class DeadLetterReplayTest {
 
     @Test
     void aMissingTopicIsNothingToReplay() {
-        DeadLetterReplay.Result result = new DeadLetterReplay(broker.bootstrapServers(), "replay-none", 3)
+        DeadLetterReplay.Result result = new DeadLetterReplay(settingsOf(broker), "replay-none", 3)
                 .replay("no.such.topic", TOPICS.requests());
         assertThat(result.replayed()).isZero();
+    }
+
+    /** The pipeline's Kafka client settings pointed at this broker. */
+    private static KafkaClientSettings settingsOf(EmbeddedKafkaBroker broker) {
+        return KafkaClientSettings.from(PipelineSettings.load(Map.of("bitrix24.kafka.bootstrap-servers", broker.bootstrapServers())));
     }
 }

@@ -41,17 +41,28 @@ final class KafkaTestClient implements AutoCloseable {
     private static final AccessControlEntry ALLOW_ALL = new AccessControlEntry("User:ANONYMOUS", "*",
             AclOperation.ALL, AclPermissionType.ALLOW);
 
-    private final String bootstrapServers;
+    /** Bootstrap servers and, on a secured broker, the security settings. */
+    private final Map<String, Object> connection;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
 
     KafkaTestClient(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Connected with these settings: {@link EmbeddedKafkaBroker#clientSettings()} for a broker with SASL. */
+    KafkaTestClient(Map<String, Object> connection) {
+        this.connection = Map.copyOf(connection);
+        this.producer = new KafkaProducer<>(with(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        this.admin = Admin.create(connection);
+    }
+
+    private Map<String, Object> with(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(connection);
+        all.putAll(settings);
+        return all;
     }
 
     Admin admin() {
@@ -88,11 +99,10 @@ final class KafkaTestClient implements AutoCloseable {
 
     /** Every record on the topic now, in partition then offset order. */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -26,13 +26,20 @@ final class PipelineProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final Map<String, String> systemProperties;
     private final Path log;
+    private final List<String> arguments;
     private Process process;
     private int starts;
 
     PipelineProcess(Map<String, String> environment, Map<String, String> systemProperties, Path log) {
+        this(environment, systemProperties, log, "run");
+    }
+
+    /** A JVM that runs another command of the pipeline: {@code replay --from TOPIC}, for instance. */
+    PipelineProcess(Map<String, String> environment, Map<String, String> systemProperties, Path log, String... arguments) {
         this.environment = Map.copyOf(environment);
         this.systemProperties = Map.copyOf(systemProperties);
         this.log = log;
+        this.arguments = List.of(arguments);
     }
 
     /** Starts a new JVM (the previous one must have ended). */
@@ -51,7 +58,7 @@ final class PipelineProcess implements AutoCloseable {
         command.add("-cp");
         command.add(testClasspath());
         command.add(PipelineApplication.class.getName());
-        command.add("run");
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(projectDir().toFile())
                 .redirectErrorStream(true)
@@ -89,6 +96,16 @@ final class PipelineProcess implements AutoCloseable {
             process.destroyForcibly();
             waitFor(Duration.ofSeconds(30));
             throw new IllegalStateException("the pipeline did not stop within " + atMost);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for a command that ends by itself ({@code replay}); returns its exit code. */
+    int awaitExit(Duration atMost) {
+        if (!waitFor(atMost)) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+            throw new IllegalStateException("the pipeline command did not end within " + atMost);
         }
         return process.exitValue();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
+import dev.camelbitrix24.simulator.TokenPair;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -112,6 +113,8 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
         o.put("bitrix24.topic.rejected", topics.rejected());
         o.put("bitrix24.topic.invalid", topics.invalid());
         o.put("bitrix24.topic.dead-letter", topics.deadLetter());
+        // OAuth mode's token store: the topic of these topics' test
+        o.put("bitrix24.topic.oauth-tokens", topics.requests() + ".oauth-tokens");
         o.put("bitrix24.consumer.group-id", groupId);
         o.put("bitrix24.consumer.poll-timeout-ms", "200");
         o.put("bitrix24.webhook-url", webhookUrl);
@@ -121,6 +124,23 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
         o.put("camel.component.bitrix24.rate-limit-wait", "50");
         o.put("camel.component.bitrix24.retry-budget", "10000");
         o.put("camel.component.bitrix24.response-timeout", "3000");
+        return o;
+    }
+
+    /**
+     * The settings of one instance in OAuth application mode on this simulator (an app registered there, the pair it
+     * issued), the token store left at its default: the compacted token topic of these topics.
+     */
+    Map<String, String> oauthSettings(PipelineTopics topics, String groupId, String clientId, String clientSecret,
+                                      TokenPair tokens) {
+        Map<String, String> o = settings(topics, groupId);
+        o.put("bitrix24.webhook-url", "");
+        o.put("bitrix24.portal-url", simulator.baseUrl());
+        o.put("bitrix24.client-id", clientId);
+        o.put("bitrix24.client-secret", clientSecret);
+        o.put("bitrix24.access-token", tokens.accessToken());
+        o.put("bitrix24.refresh-token", tokens.refreshToken());
+        o.put("camel.component.bitrix24.oauth-token-url", simulator.oauthTokenUrl());
         return o;
     }
 

@@ -37,6 +37,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <li>{@code drain-standard}: standard plan, the time from a fresh start to drain a backlog, for this pipeline and
  * for the official JS SDK's {@code batchByChunk} (installed with npm into target/, run by node), against the plan's
  * schedule;</li>
+ * <li>{@code drain-two-instances}: the same backlog drained by two instances of one consumer group, which split the
+ * plan by the partitions each owns, against the same schedule;</li>
  * <li>{@code filter-standard}: standard plan, one filter request selecting 20,000 activities, from its first list call
  * to its summary, against the plan's schedule for list pages and deletes sharing the bucket
  * ({@link FilterDrainSchedule}).</li>
@@ -57,7 +59,7 @@ public final class PipelineBenchmark {
         String phasesText = System.getProperty("benchmark.phases", "");
         Set<String> phases = phasesText.isBlank()
                 ? Set.of("ceiling-standard", "ceiling-enterprise", "throughput", "latency", "operating-ceiling",
-                         "drain-standard", "filter-standard")
+                         "drain-standard", "drain-two-instances", "filter-standard")
                 : Set.of(phasesText.split("\\s*,\\s*"));
         int seconds = Integer.getInteger("benchmark.seconds", QUICK ? 30 : 180);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -87,6 +89,9 @@ public final class PipelineBenchmark {
             }
             if (phases.contains("drain-standard")) {
                 report.put("drainStandard", DrainSchedule.run(kafka, table));
+            }
+            if (phases.contains("drain-two-instances")) {
+                report.put("drainTwoInstances", DrainSchedule.runTwoInstances(kafka, table));
             }
             if (phases.contains("filter-standard")) {
                 report.put("filterStandard", FilterDrainSchedule.run(kafka, table));

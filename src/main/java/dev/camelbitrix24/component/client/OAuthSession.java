@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * already replaced just takes the new one. A component shares one session among all its endpoints with the same
  * credentials ({@link OAuthSessionRegistry}).
  * <p>
+ * Several instances of an application (on several machines) share one pair through a shared token store: a refused
+ * access token first looks in the store, where another instance may have put the pair it refreshed, and a refreshed
+ * pair is saved before it is used. Two instances that refresh the same pair at once both send the same refresh token;
+ * the OAuth server rotates it for the first and refuses the second ({@code invalid_grant}), which then reads the store
+ * until the first one's pair shows up (a few seconds at most) and takes it, failing no call.
+ * <p>
  * A refresh the OAuth server refuses ({@code invalid_grant}, ...) is not tried again for the same pair: PROTOCOL §6
  * warns that an application refreshing over and over may be blocked. Calls that meet that pair fail with the same
  * refusal, without a refresh request, until the token store holds another pair (written by another instance, or by
@@ -37,11 +43,18 @@ public final class OAuthSession {
     /** Refresh requests for one stale pair when the network or the OAuth server fails: the first and two retries. */
     static final int REFRESH_ATTEMPTS = 3;
     static final long REFRESH_BACKOFF_MILLIS = 500;
+    /**
+     * How long a refused refresh waits for the token store to show another pair before it fails: the instance whose
+     * refresh spent the same refresh token a moment earlier saves its new pair within milliseconds.
+     */
+    static final long STORE_WAIT_MILLIS = 2000;
+    static final long STORE_POLL_MILLIS = 100;
 
     private final Bitrix24TokenStore store;
     private final TokenRefresher refresher;
     private final int refreshAttempts;
     private final long refreshBackoffMillis;
+    private final long storeWaitMillis;
     private final AtomicInteger refreshes = new AtomicInteger();
     /** The pairs this session held most recently (current included), so that maskers still know a replaced token. */
     private final Deque<Bitrix24TokenPair> recent = new ArrayDeque<>();
@@ -61,10 +74,20 @@ public final class OAuthSession {
      */
     public OAuthSession(Bitrix24TokenStore store, Bitrix24TokenPair initial, TokenRefresher refresher,
                         int refreshAttempts, long refreshBackoffMillis) {
+        this(store, initial, refresher, refreshAttempts, refreshBackoffMillis, STORE_WAIT_MILLIS);
+    }
+
+    /**
+     * @param storeWaitMillis how long a refresh the OAuth server refused waits for the token store to show another
+     *                        pair (saved by another instance that refreshed first) before it fails
+     */
+    public OAuthSession(Bitrix24TokenStore store, Bitrix24TokenPair initial, TokenRefresher refresher,
+                        int refreshAttempts, long refreshBackoffMillis, long storeWaitMillis) {
         this.store = store;
         this.refresher = refresher;
         this.refreshAttempts = Math.max(1, refreshAttempts);
         this.refreshBackoffMillis = refreshBackoffMillis;
+        this.storeWaitMillis = storeWaitMillis;
         this.current = store.load().orElse(initial);
         if (current == null) {
             throw new IllegalArgumentException(
@@ -92,14 +115,22 @@ public final class OAuthSession {
 
     /** Called with the lock held: takes the store's pair when it differs from the current one. */
     private boolean takeStoredPairIfNew() {
-        Bitrix24TokenPair stored;
+        return takeIfNew(loadStored());
+    }
+
+    /** The token store's pair, or null when it holds none or fails. */
+    private Bitrix24TokenPair loadStored() {
         try {
-            stored = store.load().orElse(null);
+            return store.load().orElse(null);
         } catch (RuntimeException e) {
             // only the type: the message may quote a token
             LOG.warn("The token store failed to load the OAuth token pair ({})", e.getClass().getName());
-            return false;
+            return null;
         }
+    }
+
+    /** Called with the lock held: takes {@code stored} when it differs from the current pair. */
+    private boolean takeIfNew(Bitrix24TokenPair stored) {
         if (stored == null || stored.equals(current)) {
             return false;
         }
@@ -137,10 +168,11 @@ public final class OAuthSession {
     }
 
     /**
-     * The pair to use instead of {@code stale}, which Bitrix24 just refused as expired or invalid. Starts a refresh
-     * only when {@code stale} is still current, no refresh is running and the OAuth server has not refused one for it;
-     * otherwise joins the running one, returns the newer pair, or fails with the earlier refusal (after reading the
-     * token store once more, whose pair is taken when it differs).
+     * The pair to use instead of {@code stale}, which Bitrix24 just refused as expired or invalid. Takes the token
+     * store's pair when it differs (another instance of the application refreshed and saved it); otherwise starts a
+     * refresh only when {@code stale} is still current, no refresh is running and the OAuth server has not refused one
+     * for it. Else joins the running refresh, returns the newer pair, or fails with the earlier refusal (after reading
+     * the token store once more, whose pair is taken when it differs).
      */
     public CompletableFuture<Bitrix24TokenPair> refreshAfter(Bitrix24TokenPair stale) {
         CompletableFuture<Bitrix24TokenPair> result;
@@ -151,9 +183,11 @@ public final class OAuthSession {
             if (inFlight != null) {
                 return inFlight;
             }
+            if (takeStoredPairIfNew()) {
+                return CompletableFuture.completedFuture(current);
+            }
             if (current.equals(refused)) {
-                return takeStoredPairIfNew() ? CompletableFuture.completedFuture(current)
-                        : CompletableFuture.failedFuture(refusal);
+                return CompletableFuture.failedFuture(refusal);
             }
             result = new CompletableFuture<>();
             inFlight = result;
@@ -172,17 +206,27 @@ public final class OAuthSession {
         }
         refreshed.whenComplete((pair, error) -> {
             if (error == null) {
+                // saved before anyone uses it: the old refresh token is spent, the new one must outlive this process.
+                // On the session's own HTTP client thread, which serves refreshes only
+                save(pair);
                 synchronized (this) {
                     current = pair;
                     remember(pair);
                     inFlight = null;
                 }
-                save(pair);
                 result.complete(pair);
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            boolean retry = isTransient(cause) && attempt < refreshAttempts;
+            if (!isTransient(cause)) {
+                // invalid_grant: another instance may have spent this refresh token a moment ago; other refusals
+                // (invalid_client, no refresh token) stand at once, unless the store holds another pair already
+                long waitMillis = cause instanceof Bitrix24Exception b24 && "invalid_grant".equals(b24.getErrorCode())
+                        ? storeWaitMillis : 0;
+                awaitStoredPair(stale, cause, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis), result);
+                return;
+            }
+            boolean retry = attempt < refreshAttempts;
             synchronized (this) {
                 if (takeStoredPairIfNew()) {
                     // another instance refreshed meanwhile and saved its pair: that one is current now
@@ -191,10 +235,6 @@ public final class OAuthSession {
                     return;
                 }
                 if (!retry) {
-                    if (!isTransient(cause)) {
-                        refused = stale;
-                        refusal = cause;
-                    }
                     inFlight = null;
                 }
             }
@@ -206,6 +246,37 @@ public final class OAuthSession {
             LOG.debug("The OAuth token refresh failed ({}); trying again in {} ms", cause.getClass().getSimpleName(), delay);
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> attempt(stale, attempt + 1, result));
         });
+    }
+
+    /**
+     * The OAuth server refused to refresh {@code stale}. Another instance of the application that refreshed the same
+     * pair first (its refresh token rotated) saves its new pair within moments: the token store is read until it shows
+     * another pair, which is taken, or until the deadline, when the refusal stands for {@code stale}.
+     */
+    private void awaitStoredPair(Bitrix24TokenPair stale, Throwable cause, long deadlineNanos,
+                                 CompletableFuture<Bitrix24TokenPair> result) {
+        // read without the lock: the calls of this session go on meanwhile (they take the current pair under it)
+        Bitrix24TokenPair stored = loadStored();
+        boolean gaveUp;
+        synchronized (this) {
+            if (takeIfNew(stored)) {
+                inFlight = null;
+                result.complete(current);
+                return;
+            }
+            gaveUp = System.nanoTime() >= deadlineNanos;
+            if (gaveUp) {
+                refused = stale;
+                refusal = cause;
+                inFlight = null;
+            }
+        }
+        if (gaveUp) {
+            result.completeExceptionally(cause);
+            return;
+        }
+        CompletableFuture.delayedExecutor(STORE_POLL_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(() -> awaitStoredPair(stale, cause, deadlineNanos, result));
     }
 
     /** A failure of the network or of the OAuth server (5xx), not its refusal: worth another refresh request. */

@@ -10,11 +10,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
+import dev.camelbitrix24.component.Bitrix24TokenStore;
 import dev.camelbitrix24.component.InMemoryBitrix24TokenStore;
 import org.junit.jupiter.api.Test;
 
@@ -169,6 +173,89 @@ class OAuthSessionTest {
 
         assertThat(session.refreshAfter(OLD).get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
         assertThat(session.current()).isEqualTo(NEW);
+    }
+
+    @Test
+    void anExpiredTokenTakesThePairAnotherInstanceStoredWithoutRefreshing() throws Exception {
+        AtomicInteger refresherCalls = new AtomicInteger();
+        InMemoryBitrix24TokenStore shared = new InMemoryBitrix24TokenStore();
+        OAuthSession session = new OAuthSession(shared, OLD, refreshToken -> {
+            refresherCalls.incrementAndGet();
+            return CompletableFuture.failedFuture(new Bitrix24Exception(Bitrix24ErrorType.AUTHENTICATION_FAILED,
+                    "invalid_grant", "Invalid refresh token", 400, 0));
+        });
+        // another instance refreshed OLD (spending its refresh token) and saved the new pair
+        shared.save(NEW);
+
+        assertThat(session.refreshAfter(OLD).get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(refresherCalls).as("no refresh with the spent refresh token").hasValue(0);
+    }
+
+    @Test
+    void twoInstancesRefreshingAtOnceEndWithOnePairAndNoFailure() throws Exception {
+        // the OAuth server: the refresh token rotates, the spent one is refused; the first instance's refresh wins
+        Set<String> spent = ConcurrentHashMap.newKeySet();
+        AtomicInteger issued = new AtomicInteger(1);
+        TokenRefresher server = refreshToken -> spent.add(refreshToken)
+                ? CompletableFuture.completedFuture(new Bitrix24TokenPair("access-" + issued.incrementAndGet(),
+                        "refresh-" + issued.get()))
+                : CompletableFuture.failedFuture(new Bitrix24Exception(Bitrix24ErrorType.AUTHENTICATION_FAILED,
+                        "invalid_grant", "Invalid refresh token", 400, 0));
+        // one shared store (a Kafka topic); the winner's save takes a while, so the loser's refusal comes first
+        InMemoryBitrix24TokenStore shared = new InMemoryBitrix24TokenStore();
+        CountDownLatch loserRefused = new CountDownLatch(1);
+        Bitrix24TokenStore slowToSave = new Bitrix24TokenStore() {
+            @Override
+            public java.util.Optional<Bitrix24TokenPair> load() {
+                return shared.load();
+            }
+
+            @Override
+            public void save(Bitrix24TokenPair tokens) {
+                try {
+                    loserRefused.await(5, TimeUnit.SECONDS);
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                shared.save(tokens);
+            }
+        };
+        // the reply reaches the first instance on another thread, as an HTTP client's reply does
+        OAuthSession first = new OAuthSession(slowToSave, OLD, refreshToken -> server.refresh(refreshToken)
+                .whenCompleteAsync((pair, error) -> { }));
+        OAuthSession second = new OAuthSession(shared, OLD, refreshToken -> server.refresh(refreshToken)
+                .whenComplete((pair, error) -> loserRefused.countDown()));
+
+        CompletableFuture<Bitrix24TokenPair> won = first.refreshAfter(OLD);
+        CompletableFuture<Bitrix24TokenPair> lost = second.refreshAfter(OLD);
+
+        Bitrix24TokenPair pair = won.get(5, TimeUnit.SECONDS);
+        assertThat(lost.get(5, TimeUnit.SECONDS)).as("the loser takes the winner's pair").isEqualTo(pair);
+        assertThat(first.current()).isEqualTo(pair);
+        assertThat(second.current()).isEqualTo(pair);
+        assertThat(shared.load()).contains(pair);
+        assertThat(spent).containsExactly("refresh-1");
+    }
+
+    @Test
+    void aRefreshedPairIsSavedBeforeAnyCallUsesIt() throws Exception {
+        List<Bitrix24TokenPair> currentWhileSaving = new CopyOnWriteArrayList<>();
+        AtomicReference<OAuthSession> session = new AtomicReference<>();
+        CompletableFuture<Bitrix24TokenPair> reply = new CompletableFuture<>();
+        session.set(new OAuthSession(new InMemoryBitrix24TokenStore() {
+            @Override
+            public void save(Bitrix24TokenPair pair) {
+                currentWhileSaving.add(session.get().current());
+                super.save(pair);
+            }
+        }, OLD, refreshToken -> reply));
+
+        CompletableFuture<Bitrix24TokenPair> refreshed = session.get().refreshAfter(OLD);
+        reply.complete(NEW);
+
+        assertThat(refreshed.get(5, TimeUnit.SECONDS)).isEqualTo(NEW);
+        assertThat(currentWhileSaving).as("the calls kept the old pair until the new one was saved").containsExactly(OLD);
     }
 
     @Test

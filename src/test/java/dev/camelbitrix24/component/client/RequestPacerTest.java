@@ -87,4 +87,50 @@ class RequestPacerTest {
         assertThatThrownBy(() -> BatchCall.command(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PendingDelete(-7)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aShareOfThePlanIsThePlansBurstAndRateTimesTheShare() {
+        RequestPacer pacer = RequestPacer.forPlan("standard", 0);
+        pacer.share(0.5, 0);
+        for (int i = 0; i < 25; i++) {
+            assertThat(pacer.reserve(0)).as("request %d of the half burst", i).isZero();
+        }
+        assertThat(pacer.reserve(0)).as("then one a second").isEqualTo(1000);
+        assertThat(pacer.currentRate()).isEqualTo(1);
+        // before any reply nobody has sent: a larger share is there to take
+        pacer.share(1, 0);
+        assertThat(pacer.currentBurst()).isEqualTo(50);
+        for (int i = 0; i < 25; i++) {
+            assertThat(pacer.reserve(0)).as("request %d of the rest of the burst", i).isZero();
+        }
+        assertThat(pacer.reserve(0)).isEqualTo(500);
+        // at work, half the plan; the other instance dies with its half of the portal's bucket full, and its share
+        // comes to this one: that half is counted full, and drains at the whole plan's rate before more goes out
+        RequestPacer survivor = RequestPacer.forPlan("standard", 0);
+        survivor.onAccepted(1_000_000L);
+        survivor.share(0.5, 0);
+        for (int i = 0; i < 24; i++) {
+            assertThat(survivor.reserve(0)).isZero();
+        }
+        survivor.share(1, 0);
+        assertThat(survivor.reserve(0)).as("49 counted in a bucket of 50 with a tenth of margin: half a drain")
+                .isBetween(50L, 51L);
+        assertThat(survivor.reserve(13 * SECOND)).as("26 drained at 2 a second").isZero();
+        // a third of the plan, after 503s slowed it down: the slow-down is kept in proportion
+        RequestPacer slowed = RequestPacer.forPlan("standard", 0);
+        for (int i = 0; i < 5; i++) {
+            slowed.onRateLimited(i);
+        }
+        assertThat(slowed.currentRate()).isCloseTo(1.6, org.assertj.core.data.Offset.offset(1e-9));
+        slowed.share(1.0 / 3, 10);
+        assertThat(slowed.currentRate()).isCloseTo(1.6 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(slowed.currentBurst()).isCloseTo(40.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        // a share too small for one request of burst still sends one at a time
+        RequestPacer tiny = RequestPacer.forPlan("2/1", 0);
+        tiny.share(0.1, 0);
+        assertThat(tiny.currentBurst()).isEqualTo(1);
+        assertThat(tiny.reserve(0)).isZero();
+        assertThat(tiny.reserve(0)).isEqualTo(10_000);
+        assertThatThrownBy(() -> tiny.share(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

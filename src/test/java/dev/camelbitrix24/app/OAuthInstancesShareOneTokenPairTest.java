@@ -1,0 +1,146 @@
+package dev.camelbitrix24.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
+import dev.camelbitrix24.simulator.SimulatorControl;
+import dev.camelbitrix24.simulator.TokenPair;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import static dev.camelbitrix24.app.KafkaTestClient.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Instances of one OAuth application (each its own Camel context, component and token store, as on two machines)
+ * share one token pair through the compacted token topic: the refresh token that one instance rotates is the one the
+ * others use next, whether both meet the expired token at once or one of them dies right after its refresh.
+ */
+class OAuthInstancesShareOneTokenPairTest {
+
+    @RegisterExtension
+    static final PipelineTestEnvironment env = PipelineTestEnvironment.perTestClass();
+
+    @Test
+    void twoInstancesThroughTwoExpiriesDeleteEveryRequestOnceAndRejectNone() {
+        PipelineTopics t = env.newTopics("oauth-two", 2);
+        SimulatorControl control = env.simulator.control();
+        control.registerOAuthApp("shared.app", "shared-secret-41");
+        TokenPair installed = control.issueTokens("shared.app", 1);
+        long refreshesBefore = control.tokenRefreshCount();
+        long tokenRequestsBefore = control.tokenRequestCount();
+        String group = "oauth-two-group";
+
+        try (Pipeline a = Pipeline.start(env.oauthSettings(t, group, "shared.app", "shared-secret-41", installed));
+             Pipeline b = Pipeline.start(env.oauthSettings(t, group, "shared.app", "shared-secret-41", installed))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> membersWithPartitions(group) == 2);
+            send(t, 301, 400);
+            env.awaitOutcomes(t, 100, Duration.ofSeconds(30));
+            // every access token expires while requests keep coming, twice: both instances meet expired_token at once
+            control.expireAccessTokens();
+            send(t, 401, 500);
+            env.awaitOutcomes(t, 200, Duration.ofSeconds(30));
+            control.expireAccessTokens();
+            send(t, 501, 600);
+            env.awaitOutcomes(t, 300, Duration.ofSeconds(30));
+        }
+
+        List<Outcome> outcomes = env.outcomes(t);
+        Map<String, Long> perKey = outcomes.stream().collect(Collectors.groupingBy(Outcome::key, Collectors.counting()));
+        assertThat(perKey).hasSize(300).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.header(OutcomeHeaders.OUTCOME)).as(o.key()).isEqualTo("DELETED"));
+        for (long id = 301; id <= 600; id++) {
+            assertThat(control.activityExists(id)).as("activity %d", id).isFalse();
+        }
+        long refreshes = control.tokenRefreshCount() - refreshesBefore;
+        long tokenRequests = control.tokenRequestCount() - tokenRequestsBefore;
+        LoggerFactory.getLogger(getClass()).info("Two instances, two expiries: {} refreshes, {} token requests", refreshes,
+                tokenRequests);
+        assertThat(refreshes).as("one refresh per expiry: the other instance took the stored pair").isEqualTo(2);
+        assertThat(tokenRequests).as("a simultaneous refresh at most per expiry").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aPairSavedByAnInstanceKilledRightAfterIsWhatTheNextInstanceUses(@TempDir Path dir) {
+        PipelineTopics t = env.newTopics("oauth-killed", 1);
+        SimulatorControl control = env.simulator.control();
+        control.registerOAuthApp("killed.app", "killed-secret-83");
+        TokenPair installed = control.issueTokens("killed.app", 1);
+        String group = "oauth-killed-group";
+        Map<String, String> settings = env.oauthSettings(t, group, "killed.app", "killed-secret-83", installed);
+        long refreshesBefore = control.tokenRefreshCount();
+        long tokenRequestsBefore = control.tokenRequestCount();
+
+        // instance a, a JVM of its own configured as a user would, refreshes once and is killed
+        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(), null, t);
+        environment.put("BITRIX24_PORTAL_URL", env.simulator.baseUrl());
+        environment.put("BITRIX24_CLIENT_ID", "killed.app");
+        environment.put("BITRIX24_CLIENT_SECRET", "killed-secret-83");
+        environment.put("BITRIX24_ACCESS_TOKEN", installed.accessToken());
+        environment.put("BITRIX24_REFRESH_TOKEN", installed.refreshToken());
+        environment.put("BITRIX24_OAUTH_TOKEN_URL", env.simulator.oauthTokenUrl());
+        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", settings.get("bitrix24.topic.oauth-tokens"));
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.main.name", "oauth-killed-a");
+        properties.put("camel.management.enabled", "false");
+        properties.put("bitrix24.consumer.group-id", group);
+        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        // the group gives its partition to b soon after the kill
+        properties.put("camel.component.kafka.session-timeout-ms", "6000");
+        properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        control.expireAccessTokens();
+        try (PipelineProcess a = new PipelineProcess(environment, properties, dir.resolve("a.log"))) {
+            a.start();
+            send(t, 701, 701);
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.readAll(t.succeeded()).size() == 1);
+            assertThat(env.kafka.readAll(settings.get("bitrix24.topic.oauth-tokens"))).hasSize(1);
+            a.kill();
+        }
+        assertThat(control.tokenRefreshCount() - refreshesBefore).isEqualTo(1);
+
+        // instance b starts with the installed pair in its configuration, whose refresh token a spent
+        try (Pipeline b = Pipeline.start(settings)) {
+            send(t, 702, 706);
+            env.awaitOutcomes(t, 6, Duration.ofSeconds(30));
+            control.expireAccessTokens();
+            send(t, 707, 711);
+            env.awaitOutcomes(t, 11, Duration.ofSeconds(30));
+        }
+
+        List<Outcome> outcomes = env.outcomes(t);
+        assertThat(outcomes).hasSize(11).allSatisfy(o -> assertThat(o.header(OutcomeHeaders.OUTCOME)).as(o.key())
+                .isEqualTo("DELETED"));
+        assertThat(control.tokenRefreshCount() - refreshesBefore).as("a's refresh, then b's with a's refresh token")
+                .isEqualTo(2);
+        assertThat(control.tokenRequestCount() - tokenRequestsBefore).as("no refresh with the spent refresh token")
+                .isEqualTo(2);
+    }
+
+    private static void send(PipelineTopics topics, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            env.kafka.send(topics.requests(), null, "o-" + i, utf8("{\"id\":" + i + ",\"requestId\":\"o-" + i + "\"}"),
+                    Map.of());
+        }
+    }
+
+    /** Members of the group that own at least one partition. */
+    private static long membersWithPartitions(String group) {
+        try {
+            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
+                    .get(10, TimeUnit.SECONDS).get(group);
+            return d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
