@@ -56,11 +56,9 @@ final class ConsumerState {
         // a filter request's page in progress: its outcomes were written from the time it was first sent
         FilterProgress filter = filters.get(partition);
         long since = filter != null && filter.page != null ? Math.min(pollStartedAt, filter.pageStartedAt) : pollStartedAt;
-        Set<Long> pending = written.get(partition);
-        if (pending == null || pending.isEmpty()) {
-            writtenSince.remove(partition);
-            return since;
-        }
-        return Math.min(since, writtenSince.getOrDefault(partition, pollStartedAt));
+        // not judged by the set of written offsets: a poll empties it as it meets them, and they are named again only
+        // after the commit; PartitionCommits lets go of the time once none is left past the commit
+        Long writtenAt = writtenSince.get(partition);
+        return writtenAt == null ? since : Math.min(since, writtenAt);
     }
 }

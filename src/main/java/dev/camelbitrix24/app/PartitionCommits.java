@@ -126,6 +126,11 @@ final class PartitionCommits {
                 state.movedBack(consumer, partition.getKey(), firstUnwritten.offset);
                 doneUpTo.put(partition.getKey(), firstUnwritten.offset);
             }
+            Set<Long> stillAhead = state.written.get(partition.getKey());
+            if (stillAhead == null || stillAhead.isEmpty()) {
+                // no outcome written past the commit is left to find: later commits need not reach back for one
+                state.writtenSince.remove(partition.getKey());
+            }
         }
         commit(consumer, offsets);
     }
