@@ -18,6 +18,7 @@ import dev.camelbitrix24.simulator.SimulatorControl;
 import dev.camelbitrix24.simulator.TokenPair;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * drain a backlog at the plan's rate and the portal refuses next to nothing. Each instance alone would take the whole
  * plan: two would start with twice the portal's burst, and the portal would refuse the second half.
  */
+@Tag("fire")
 class InstancesShareThePortalsPlanTest {
 
     @RegisterExtension
