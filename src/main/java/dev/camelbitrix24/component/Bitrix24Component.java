@@ -3,6 +3,7 @@ package dev.camelbitrix24.component;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import dev.camelbitrix24.component.client.OAuthSessionRegistry;
 import dev.camelbitrix24.component.client.PortalLimitsRegistry;
@@ -11,6 +12,7 @@ import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.apache.camel.util.SensitiveUtils;
 
 /**
  * The bitrix24 component: calls Bitrix24 REST methods ({@code bitrix24:crm.activity.delete}) with typed errors,
@@ -23,6 +25,9 @@ public class Bitrix24Component extends HealthCheckComponent {
 
     /** Option names whose values Camel must mask when it prints or registers an endpoint URI. */
     static final String SENSITIVE_OPTIONS = "webhookUrl";
+
+    /** The options that hold a secret; {@link #isSecretOption} adds the names Camel itself treats as sensitive. */
+    private static final Set<String> SECRET_OPTIONS = Set.of("webhookurl", "clientsecret", "accesstoken", "refreshtoken");
 
     @Metadata(description = "The defaults every endpoint starts from; each option can also be set on its own.")
     private Bitrix24Configuration configuration = new Bitrix24Configuration();
@@ -79,6 +84,11 @@ public class Bitrix24Component extends HealthCheckComponent {
                 .noneMatch(SENSITIVE_OPTIONS.toLowerCase(Locale.ROOT)::equals)) {
             extension.setAdditionalSensitiveKeywords(current + "," + SENSITIVE_OPTIONS);
         }
+    }
+
+    /** Whether an option's value is a secret (the webhook URL, the client secret, a token). */
+    static boolean isSecretOption(String name) {
+        return SECRET_OPTIONS.contains(name.toLowerCase(Locale.ROOT)) || SensitiveUtils.containsSensitive(name);
     }
 
     @Override

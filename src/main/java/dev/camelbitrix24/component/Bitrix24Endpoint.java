@@ -208,9 +208,12 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
-            healthCheck = new Bitrix24ProducerHealthCheck(this);
-            healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
-            healthChecks.addHealthCheck(healthCheck);
+            synchronized (healthChecks) {
+                String id = Bitrix24ProducerHealthCheck.uniqueIn(healthChecks, Bitrix24ProducerHealthCheck.idOf(this));
+                healthCheck = new Bitrix24ProducerHealthCheck(this, id);
+                healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
+                healthChecks.addHealthCheck(healthCheck);
+            }
         }
     }
 
