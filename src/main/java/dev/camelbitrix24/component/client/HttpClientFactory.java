@@ -18,7 +18,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Builds the asynchronous HttpClient 5 of an endpoint: TLS verified (the JVM's trust store, or the endpoint's
  * sslContextParameters), no automatic retries (the component retries itself, knowing which failures are safe),
- * no redirect following (a POST is re-sent to a moved portal by the call, PROTOCOL §1), no cookies.
+ * no redirect following (the call itself re-sends a POST to a portal whose address changed), no cookies.
  */
 public final class HttpClientFactory {
 
