@@ -54,6 +54,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": getOrCreateConfiguration(target).setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "httpclientfactory":
+        case "httpClientFactory": target.setHttpClientFactory(property(camelContext, dev.camelbitrix24.component.Bitrix24HttpClientFactory.class, value)); return true;
         case "initialbackoff":
         case "initialBackoff": getOrCreateConfiguration(target).setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -102,7 +104,7 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
 
     @Override
     public String[] getAutowiredNames() {
-        return new String[]{"callListener"};
+        return new String[]{"callListener", "httpClientFactory"};
     }
 
     @Override
@@ -132,6 +134,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": return long.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "httpclientfactory":
+        case "httpClientFactory": return dev.camelbitrix24.component.Bitrix24HttpClientFactory.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -206,6 +210,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": return getOrCreateConfiguration(target).getHealthCheckInterval();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "httpclientfactory":
+        case "httpClientFactory": return target.getHttpClientFactory();
         case "initialbackoff":
         case "initialBackoff": return getOrCreateConfiguration(target).getInitialBackoff();
         case "lazystartproducer":

@@ -38,6 +38,13 @@ public class Bitrix24Component extends HealthCheckComponent {
                             + "registry is used.")
     private Bitrix24CallListener callListener;
 
+    @Metadata(label = "advanced", autowired = true,
+              description = "Makes the HttpClient 5 (async) clients the endpoints call Bitrix24 with, e.g. to record "
+                            + "requests, add a proxy or another TLS setup. Autowired: a single Bitrix24HttpClientFactory "
+                            + "bean in the registry is used. Default: TLS verified, connectTimeout, responseTimeout and "
+                            + "maxConnections applied, no retries, redirects or cookies of the client's own.")
+    private Bitrix24HttpClientFactory httpClientFactory;
+
     /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
     private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
 
@@ -106,6 +113,20 @@ public class Bitrix24Component extends HealthCheckComponent {
 
     public void setConfiguration(Bitrix24Configuration configuration) {
         this.configuration = configuration;
+    }
+
+    public Bitrix24HttpClientFactory getHttpClientFactory() {
+        return httpClientFactory;
+    }
+
+    /** Makes the HTTP clients the endpoints call Bitrix24 with; {@link Bitrix24HttpClientFactory#DEFAULT} when none. */
+    public void setHttpClientFactory(Bitrix24HttpClientFactory httpClientFactory) {
+        this.httpClientFactory = httpClientFactory;
+    }
+
+    /** The factory set or autowired, else the default. */
+    Bitrix24HttpClientFactory httpClients() {
+        return httpClientFactory != null ? httpClientFactory : Bitrix24HttpClientFactory.DEFAULT;
     }
 
     public Bitrix24CallListener getCallListener() {
