@@ -5,17 +5,16 @@ import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24HttpClientFactory;
 import dev.camelbitrix24.component.support.CamelHarness;
-import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,23 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsOnSimulatorTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().https().webhookCode("tlsW3bh00kC0de")
+            .seed(100).ratePlan(RatePlan.OFF).build();
+
     private CamelHarness camel;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(0).webhookCode("tlsW3bh00kC0de").seed(100)
-                .ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @BeforeEach
     void startCamel() {
-        sim.control().reset();
         camel = new CamelHarness();
     }
 
@@ -70,7 +60,7 @@ class TlsOnSimulatorTest {
 
     @Test
     void aTrustedCertificateCarriesTheCall() throws Exception {
-        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim));
+        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim.simulator()));
 
         Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")"
                                        + "&sslContextParameters=#simulatorTls", 5L);
