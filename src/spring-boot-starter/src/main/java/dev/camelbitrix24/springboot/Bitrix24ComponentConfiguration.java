@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The options of the bitrix24 component, bound from {@code camel.component.bitrix24.*} (e.g.
  * {@code camel.component.bitrix24.webhook-url}) and copied onto the component when Camel creates it. One property per
  * component option of the Camel catalog ({@code META-INF/dev/camelbitrix24/component/bitrix24.json}), with its
- * description and default; Bitrix24ComponentConfigurationTest keeps the two in step.
+ * description and default; Bitrix24ComponentAutoConfigurationTest keeps the two in step.
  */
 @ConfigurationProperties(prefix = "camel.component.bitrix24")
 public class Bitrix24ComponentConfiguration extends ComponentConfigurationPropertiesCommon {
