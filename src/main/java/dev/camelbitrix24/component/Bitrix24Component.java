@@ -1,6 +1,7 @@
 package dev.camelbitrix24.component;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,8 @@ import dev.camelbitrix24.component.client.OAuthSessionRegistry;
 import dev.camelbitrix24.component.client.PortalLimitsRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ExtendedCamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
@@ -54,7 +57,28 @@ public class Bitrix24Component extends HealthCheckComponent {
      */
     private final OAuthSessionRegistry oauthSessions = new OAuthSessionRegistry();
 
+    /** The health check ids this component's started endpoints hold. */
+    private final Set<String> healthCheckIds = new HashSet<>();
+
     public Bitrix24Component() {
+    }
+
+    /**
+     * The id for an endpoint's health check: {@code id}, or {@code id-2}, {@code id-3}, ... when an endpoint of this
+     * component or another check of the repository holds it (two endpoints that differ only in a secret derive the same
+     * id). The component keeps its own list as well: the repository shows no check while it is disabled.
+     */
+    synchronized String claimHealthCheckId(String id, HealthCheckRepository repository) {
+        Set<String> taken = new HashSet<>(healthCheckIds);
+        repository.stream().map(HealthCheck::getId).forEach(taken::add);
+        String unique = Bitrix24ProducerHealthCheck.uniqueIn(taken, id);
+        healthCheckIds.add(unique);
+        return unique;
+    }
+
+    /** Gives back the id of a stopped endpoint's health check. */
+    synchronized void releaseHealthCheckId(String id) {
+        healthCheckIds.remove(id);
     }
 
     PortalLimitsRegistry portalLimits() {

@@ -208,12 +208,11 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
-            synchronized (healthChecks) {
-                String id = Bitrix24ProducerHealthCheck.uniqueIn(healthChecks, Bitrix24ProducerHealthCheck.idOf(this));
-                healthCheck = new Bitrix24ProducerHealthCheck(this, id);
-                healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
-                healthChecks.addHealthCheck(healthCheck);
-            }
+            Bitrix24Component component = (Bitrix24Component) getComponent();
+            healthCheck = new Bitrix24ProducerHealthCheck(this,
+                    component.claimHealthCheckId(Bitrix24ProducerHealthCheck.idOf(this), healthChecks));
+            healthCheck.setEnabled(component.isHealthCheckProducerEnabled());
+            healthChecks.addHealthCheck(healthCheck);
         }
     }
 
@@ -243,6 +242,7 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
     protected void doStop() throws Exception {
         if (healthCheck != null) {
             healthChecks.removeHealthCheck(healthCheck);
+            ((Bitrix24Component) getComponent()).releaseHealthCheckId(healthCheck.getId());
             healthCheck = null;
         }
         if (http != null) {

@@ -14,13 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import dev.camelbitrix24.component.client.Bitrix24Client;
 import dev.camelbitrix24.component.client.Bitrix24Urls;
 import dev.camelbitrix24.component.client.ReplyVerdict;
 import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.util.URISupport;
 
@@ -68,11 +66,12 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
      * of the endpoint's URI other than secrets. Two endpoints on one portal that differ in any of these (batching on in
      * one route and off in another, another user's webhook, another application) never share it, and an endpoint keeps
      * it from one run to the next. Two that differ only in a secret (two webhooks of one user) are told apart when they
-     * register ({@link #uniqueIn}).
+     * register ({@link Bitrix24Component#claimHealthCheckId}).
      */
     static String idOf(Bitrix24Endpoint endpoint) {
         Bitrix24Configuration c = endpoint.getConfiguration();
-        URI url = URI.create((c.isOAuth() ? c.getPortalUrl() : c.getWebhookUrl()).trim());
+        URI url = c.isOAuth() ? Bitrix24Urls.parse(c.getPortalUrl(), "portalUrl")
+                : Bitrix24Urls.parse(c.getWebhookUrl(), "webhookUrl");
         String credential = c.isOAuth() ? "oauth-" + c.getClientId() : "webhook" + webhookUser(url);
         StringBuilder parts = new StringBuilder(Bitrix24Urls.origin(url)).append('\n').append(credential).append('\n')
                 .append(endpoint.getMethod());
@@ -86,7 +85,8 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
             return "producer:bitrix24-" + url.getHost() + "-" + credential + "-" + HexFormat.of().formatHex(digest, 0, 4);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("The endpoint URI's options cannot be read", e);
+            // no cause: its message would quote the URI, and with it the webhook code
+            throw new IllegalArgumentException("The bitrix24 endpoint URI's options cannot be read");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
@@ -103,12 +103,8 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
         return "";
     }
 
-    /**
-     * {@code id}, or {@code id-2}, {@code id-3}, ... when a check of another endpoint already holds it: two endpoints
-     * that differ only in a secret derive the same id, and the one started second gets the next free suffix.
-     */
-    static String uniqueIn(HealthCheckRepository repository, String id) {
-        Set<String> taken = repository.stream().map(HealthCheck::getId).collect(Collectors.toSet());
+    /** {@code id}, or {@code id-2}, {@code id-3}, ...: the first that is not {@code taken}. */
+    static String uniqueIn(Set<String> taken, String id) {
         String unique = id;
         for (int n = 2; taken.contains(unique); n++) {
             unique = id + "-" + n;

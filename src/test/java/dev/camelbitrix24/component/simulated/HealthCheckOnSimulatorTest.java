@@ -109,6 +109,20 @@ class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
     }
 
     @Test
+    void endpointsStartedWhileProducerChecksAreOffGetUniqueIdsToo() {
+        control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
+        CamelContext context = camel.context();
+        HealthCheckRepository producers = HealthCheckHelper.getHealthCheckRepository(context, "producers");
+        producers.setEnabled(false); // the repository shows no check now
+        ServiceHelper.startService(context.getEndpoint(webhookUri("")));
+        ServiceHelper.startService(context.getEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl()
+                                                       + "/rest/1/" + EXTRA_CODE + "/)&initialBackoff=20&rateLimitWait=100"));
+        producers.setEnabled(true);
+
+        assertThat(checkIds(context)).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
     void theIdIsDerivedFromNoSecret() {
         control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
         String id = checkIds(startedEndpoint(webhookUri("maxAttempts=3"))).get(0);
