@@ -41,7 +41,7 @@ public class Bitrix24Component extends HealthCheckComponent {
                             + "registry is used.")
     private Bitrix24CallListener callListener;
 
-    @Metadata(label = "producer", defaultValue = "1",
+    @Metadata(label = "producer", defaultValue = "1.0",
               description = "The share of each portal's plan (its request bucket and operating-time budget) this "
                             + "component may use, more than 0 and at most 1: when several processes call one portal "
                             + "with the same credentials, give each its share, so that together they stay within "
