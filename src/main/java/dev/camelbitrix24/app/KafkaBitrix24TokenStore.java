@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * the last pair saved for the key, by whichever instance. The records hold live tokens: protect the topic with ACLs
  * (only the pipeline's principal may read or write it). Nothing here prints a token.
  * <p>
- * The topic is created on first use when it is missing (compacted, one partition, the cluster's default
- * replication). The Kafka clients connect with the pipeline's own {@link KafkaClientSettings}.
+ * The topic is created on first use when it is missing and {@code createTopic} is on (compacted, one partition, the
+ * cluster's default replication). The Kafka clients connect with the pipeline's own {@link KafkaClientSettings}.
  */
 public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24TokenStore, CamelContextAware {
 
@@ -62,6 +62,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
     private String topic;
     private String clientId;
     private String portalUrl;
+    private boolean createTopic = true;
 
     // guarded by this
     private KafkaProducer<byte[], byte[]> producer;
@@ -115,6 +116,15 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
     /** The portal's address: part of the record key. */
     public void setPortalUrl(String portalUrl) {
         this.portalUrl = portalUrl;
+    }
+
+    public boolean isCreateTopic() {
+        return createTopic;
+    }
+
+    /** Whether the topic is created on first use when it is missing (default true). */
+    public void setCreateTopic(boolean createTopic) {
+        this.createTopic = createTopic;
     }
 
     /** The record key: the application and the portal it is installed on. */
@@ -189,7 +199,9 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
         if (clientId == null || clientId.isBlank() || portalUrl == null || portalUrl.isBlank()) {
             throw new IllegalStateException("KafkaBitrix24TokenStore needs the client id and the portal URL");
         }
-        createTopicIfMissing();
+        if (createTopic) {
+            createTopicIfMissing();
+        }
         String name = kafka.consumer().getProperty(ConsumerConfig.CLIENT_ID_CONFIG, "bitrix24") + "-oauth-tokens";
         Properties p = kafka.producer();
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
