@@ -78,6 +78,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "operatingTimeReserve": getOrCreateConfiguration(target).setOperatingTimeReserve(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": getOrCreateConfiguration(target).setOperationTimeLimitWait(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "planshare":
+        case "planShare": target.setPlanShare(property(camelContext, double.class, value)); return true;
         case "portalurl":
         case "portalUrl": getOrCreateConfiguration(target).setPortalUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ratelimitwait":
@@ -156,6 +158,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "operatingTimeReserve": return long.class;
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return long.class;
+        case "planshare":
+        case "planShare": return double.class;
         case "portalurl":
         case "portalUrl": return java.lang.String.class;
         case "ratelimitwait":
@@ -230,6 +234,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "operatingTimeReserve": return getOrCreateConfiguration(target).getOperatingTimeReserve();
         case "operationtimelimitwait":
         case "operationTimeLimitWait": return getOrCreateConfiguration(target).getOperationTimeLimitWait();
+        case "planshare":
+        case "planShare": return target.getPlanShare();
         case "portalurl":
         case "portalUrl": return getOrCreateConfiguration(target).getPortalUrl();
         case "ratelimitwait":

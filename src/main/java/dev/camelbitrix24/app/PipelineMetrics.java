@@ -39,6 +39,7 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
     static final String PAUSED = "bitrix24.paused";
     static final String OPERATING_TIME_USED = "bitrix24.operating.time.used";
     static final String OPERATING_TIME_LIMIT = "bitrix24.operating.time.limit";
+    static final String PLAN_SHARE = "bitrix24.plan.share";
 
     /** Latency buckets a dashboard can draw a distribution from without hundreds of series per outcome. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -128,6 +129,13 @@ public class PipelineMetrics extends EventNotifierSupport implements Bitrix24Cal
                                 .description("Time the pipeline took no requests because the portal waits, by reason")
                                 .tag("reason", reason.name()).register(found);
                     }
+                }
+                PlanShare planShare = getCamelContext().getRegistry().findSingleByType(PlanShare.class);
+                if (planShare != null) {
+                    Gauge.builder(PLAN_SHARE, planShare, PlanShare::current)
+                            .description("The share of the portal's plan this instance uses: the share of the request "
+                                         + "partitions it owns (NaN before its first assignment)")
+                            .register(found);
                 }
                 Gauge.builder(OPERATING_TIME_USED, this, m -> m.operatingUsed).baseUnit("seconds")
                         .description("Operating time crm.activity.delete has used in the portal's current window")

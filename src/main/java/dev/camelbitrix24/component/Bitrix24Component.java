@@ -33,6 +33,14 @@ public class Bitrix24Component extends HealthCheckComponent {
                             + "registry is used.")
     private Bitrix24CallListener callListener;
 
+    @Metadata(label = "producer", defaultValue = "1",
+              description = "The share of each portal's plan (its request bucket and operating-time budget) this "
+                            + "component may use, more than 0 and at most 1: when several processes call one portal "
+                            + "with the same credentials, give each its share, so that together they stay within "
+                            + "the portal's limits. Can be changed while running (the Kafka pipeline sets it from "
+                            + "the share of the partitions each instance owns).")
+    private double planShare = 1;
+
     /** The request pacer and operating-time guard of each portal, shared by all endpoints of this component. */
     private final PortalLimitsRegistry portalLimits = new PortalLimitsRegistry();
 
@@ -96,6 +104,19 @@ public class Bitrix24Component extends HealthCheckComponent {
 
     public void setConfiguration(Bitrix24Configuration configuration) {
         this.configuration = configuration;
+    }
+
+    public double getPlanShare() {
+        return planShare;
+    }
+
+    /**
+     * The share of each portal's plan this component may use (more than 0, at most 1); applies at once to the portals
+     * called so far, and to those to come.
+     */
+    public void setPlanShare(double planShare) {
+        portalLimits.share(planShare);
+        this.planShare = planShare;
     }
 
     public Bitrix24CallListener getCallListener() {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The JSON inspection and control API under {@code /_simulator/}; the README lists every endpoint. */
+/** The JSON inspection and control API under {@code /_simulator/}; src/main/docs/simulator.md lists every endpoint. */
 final class ControlHttpApi {
 
     static final String PREFIX = "/_simulator";
@@ -110,7 +110,7 @@ final class ControlHttpApi {
             return bad(e.getMessage());
         }
         return Reply.json(404, map("error", "NOT_FOUND", "error_description",
-                "no control endpoint " + httpMethod + " " + fullPath + " (see README: The Bitrix24 portal simulator)"));
+                "no control endpoint " + httpMethod + " " + fullPath + " (see the simulator's documentation, simulator.md: The /_simulator/ control API)"));
     }
 
     private Map<String, Object> state() {

@@ -126,6 +126,8 @@ class HealthAndMetricsEndpointsTest {
         }
         assertThat(metrics).containsPattern("(?m)^bitrix24_operating_time_used_seconds(\\{[^}]*})? \\d")
                 .containsPattern("(?m)^bitrix24_operating_time_limit_seconds(\\{[^}]*})? NaN");
+        // one instance owns every partition: the whole plan
+        assertThat(metrics).containsPattern("(?m)^bitrix24_plan_share(\\{[^}]*})? 1\\.0$");
         assertThat(metrics).contains("camel_routes_running_routes").doesNotContain("/rest/1/")
                 .doesNotContain(env.simulator.webhookUrl());
 

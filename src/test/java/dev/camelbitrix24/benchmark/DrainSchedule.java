@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.app.Pipeline;
 import dev.camelbitrix24.app.PipelineTopics;
+import dev.camelbitrix24.app.PlanShare;
 import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
 
@@ -44,7 +45,7 @@ final class DrainSchedule {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("requests", count);
         r.put("scheduleSeconds", PipelineBenchmark.round(schedule));
-        Map<String, Object> pipeline = pipeline(kafka, count, schedule, atMost);
+        Map<String, Object> pipeline = pipeline(kafka, count, schedule, atMost, 1);
         r.put("pipeline", pipeline);
         Map<String, Object> sdk = sdk(count, schedule, atMost);
         r.put("sdk", sdk);
@@ -68,20 +69,64 @@ final class DrainSchedule {
         return r;
     }
 
-    /** (a): N requests on the topic, then the pipeline; t1 is the last outcome record's timestamp. */
-    private static Map<String, Object> pipeline(BenchmarkKafka kafka, int count, double schedule, Duration atMost)
-            throws Exception {
+    /**
+     * Phase 7, standard plan: two instances of one consumer group drain a backlog together, each at the share of the
+     * plan its partitions are of the topic's, against the same schedule. Both have their partitions before the backlog
+     * arrives; the clock starts at the simulator's first batch call.
+     */
+    static Map<String, Object> runTwoInstances(BenchmarkKafka kafka, List<String[]> table) throws Exception {
+        int count = PipelineBenchmark.QUICK ? 6_000 : 20_000;
+        int burstDeletes = RatePlan.STANDARD.burst() * 50;
+        double perSecond = RatePlan.STANDARD.perSecond() * 50;
+        double schedule = (count - burstDeletes) / perSecond;
+        Duration atMost = Duration.ofSeconds((long) (2 * schedule) + 120);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("requests", count);
+        r.put("instances", 2);
+        r.put("scheduleSeconds", PipelineBenchmark.round(schedule));
+        Map<String, Object> run = pipeline(kafka, count, schedule, atMost, 2);
+        r.putAll(run);
+        table.add(new String[] {"7 drain, two instances of one group (standard plan, " + count + " deletes; schedule "
+            + PipelineBenchmark.round(schedule) + " s)", figure(run), notes(run) + ", shares " + run.get("shares")
+            + ", outcomes: " + run.get("succeeded") + " succeeded, " + run.get("otherOutcomes") + " other",
+            ">= 0.85 of schedule, <= 5 refused"});
+        return r;
+    }
+
+    /**
+     * (a): N requests on the topic, then the pipeline; t1 is the last outcome record's timestamp. With more than one
+     * instance, they all start and own their partitions first, and the requests come after.
+     */
+    private static Map<String, Object> pipeline(BenchmarkKafka kafka, int count, double schedule, Duration atMost,
+                                                int instances) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         try (Bitrix24Simulator sim = PipelineBenchmark.simulator(RatePlan.STANDARD, count)) {
             PipelineTopics topics = kafka.newTopics("drain");
-            kafka.produceIds(topics.requests(), 1, count);
-            PipelineBenchmark.log("6a drain, pipeline: " + count + " requests, standard plan");
+            if (instances == 1) {
+                kafka.produceIds(topics.requests(), 1, count);
+            }
+            PipelineBenchmark.log((instances == 1 ? "6a" : "7") + " drain, pipeline: " + count + " requests, standard plan, "
+                                  + instances + " instance(s)");
             long first;
             long outcomes;
-            try (FirstBatchCall firstBatch = FirstBatchCall.watch(sim);
-                 Pipeline ignored = Pipeline.start(PipelineBenchmark.pipelineSettings(kafka, topics, sim.webhookUrl(), "standard"))) {
+            List<Pipeline> started = new ArrayList<>();
+            try (FirstBatchCall firstBatch = FirstBatchCall.watch(sim)) {
+                Map<String, String> settings = PipelineBenchmark.pipelineSettings(kafka, topics, sim.webhookUrl(), "standard");
+                for (int i = 0; i < instances; i++) {
+                    settings.put("camel.main.name", "benchmark-" + i + "-" + topics.requests());
+                    started.add(Pipeline.start(settings));
+                }
+                if (instances > 1) {
+                    awaitShares(started);
+                    kafka.produceIds(topics.requests(), 1, count);
+                }
                 outcomes = kafka.awaitOutcomes(topics, count, atMost);
                 first = firstBatch.atMillis();
+                if (instances > 1) {
+                    r.put("shares", started.stream().map(p -> PipelineBenchmark.round(share(p))).toList());
+                }
+            } finally {
+                started.forEach(Pipeline::close);
             }
             List<Long> succeeded = kafka.timestamps(topics.succeeded());
             long last = succeeded.stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -157,6 +202,29 @@ final class DrainSchedule {
             r.put("callsPerMethod", sim.control().callCounts());
         }
         return r;
+    }
+
+    private static double share(Pipeline pipeline) {
+        return pipeline.camelContext().getRegistry().findSingleByType(PlanShare.class).current();
+    }
+
+    /** Until every instance owns partitions and their shares add up to the whole plan. */
+    private static void awaitShares(List<Pipeline> instances) throws InterruptedException {
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            double sum = 0;
+            boolean all = true;
+            for (Pipeline p : instances) {
+                double s = share(p);
+                all &= s > 0;
+                sum += s;
+            }
+            if (all && Math.abs(sum - 1) < 1e-9) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the instances did not split the partitions within 60 s");
     }
 
     private static void times(Map<String, Object> r, long first, long last, double schedule, boolean complete) {

@@ -36,7 +36,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * that ceiling, and the 429 refusals of each window;</li>
  * <li>{@code drain-standard}: standard plan, the time from a fresh start to drain a backlog, for this pipeline and
  * for the official JS SDK's {@code batchByChunk} (installed with npm into target/, run by node), against the plan's
- * schedule.</li>
+ * schedule;</li>
+ * <li>{@code drain-two-instances}: the same backlog drained by two instances of one consumer group, which split the
+ * plan by the partitions each owns, against the same schedule.</li>
  * </ol>
  * System properties: {@code benchmark.quick=true} (short runs), {@code benchmark.phases} (comma-separated, default
  * all), {@code benchmark.seconds} (measured seconds of each ceiling phase), {@code benchmark.warmup} and
@@ -54,7 +56,7 @@ public final class PipelineBenchmark {
         String phasesText = System.getProperty("benchmark.phases", "");
         Set<String> phases = phasesText.isBlank()
                 ? Set.of("ceiling-standard", "ceiling-enterprise", "throughput", "latency", "operating-ceiling",
-                         "drain-standard")
+                         "drain-standard", "drain-two-instances")
                 : Set.of(phasesText.split("\\s*,\\s*"));
         int seconds = Integer.getInteger("benchmark.seconds", QUICK ? 30 : 180);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -84,6 +86,9 @@ public final class PipelineBenchmark {
             }
             if (phases.contains("drain-standard")) {
                 report.put("drainStandard", DrainSchedule.run(kafka, table));
+            }
+            if (phases.contains("drain-two-instances")) {
+                report.put("drainTwoInstances", DrainSchedule.runTwoInstances(kafka, table));
             }
         }
         report.put("finished", Instant.now().toString());

@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li><b>Pacing</b>: a call goes out with as many deletes as the rest of the budget holds; when none fits, the method
  * waits until {@code operating_reset_at} (plus one second: it is rounded to the second), when the window's oldest
  * minute expires. The figures are then out of date, so one delete goes first to fetch new ones.</li>
+ * <li><b>Shares</b>: when several processes call the method with the same credentials, the portal counts them together
+ * and each sees the others' time in {@code time.operating}. Each then spends its {@linkplain #share share} of what the
+ * window has left, less its own deletes in flight: as long as the shares add up to no more than one, what all of them
+ * have in flight fits in the window together, and the window fills in ever smaller steps to the limit.</li>
  * </ul>
  * Shared by every endpoint calling one portal; thread-safe.
  */
@@ -36,6 +40,8 @@ public final class OperatingTimeGuard {
     private final double configuredLimit;
     private final double reserve;
     private final Map<String, Budget> byMethod = new ConcurrentHashMap<>();
+    /** The share of what a window has left this process may spend, 0 &lt; share &le; 1. */
+    private volatile double share = 1;
 
     /**
      * @param limitMillis   the portal's limit per method and window; 0 to learn it from the portal's first 429
@@ -44,6 +50,22 @@ public final class OperatingTimeGuard {
     public OperatingTimeGuard(long limitMillis, long reserveMillis) {
         this.configuredLimit = limitMillis > 0 ? limitMillis / 1000.0 : Double.NaN;
         this.reserve = reserveMillis / 1000.0;
+    }
+
+    /**
+     * Sets the share of each window's budget this process may spend, when others spend the rest with the same
+     * credentials: 1 when it calls the portal alone.
+     */
+    public void share(double newShare) {
+        if (!(newShare > 0 && newShare <= 1)) {
+            throw new IllegalArgumentException("A share of the budget is more than 0 and at most 1, not " + newShare);
+        }
+        share = newShare;
+    }
+
+    /** The share of each window's budget this process spends. */
+    public double share() {
+        return share;
     }
 
     /** Records the figures of one reply or one batch command of {@code method}; a reply without them changes nothing. */
@@ -233,9 +255,9 @@ public final class OperatingTimeGuard {
             return resetAtSeconds * 1000 <= now;
         }
 
-        /** The budget left, less the deletes in flight at their average cost and their spread. */
+        /** This process's share of the budget left, less its deletes in flight at their average cost and their spread. */
         private double room() {
-            return limit - reserve - operating - inFlight * cost - SPREAD_KEPT * Math.sqrt(costVariance * inFlight);
+            return share * (limit - reserve - operating) - inFlight * cost - SPREAD_KEPT * Math.sqrt(costVariance * inFlight);
         }
     }
 }

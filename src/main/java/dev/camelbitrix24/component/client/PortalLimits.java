@@ -6,6 +6,14 @@ package dev.camelbitrix24.component.client;
  */
 public record PortalLimits(RequestPacer pacer, OperatingTimeGuard operatingTime, PortalWaits waits) {
 
+    /** Sets the share of the portal's plan (request bucket and operating-time budget) this process may use. */
+    public void share(double share, long nowNanos) {
+        if (pacer != null) {
+            pacer.share(share, nowNanos);
+        }
+        operatingTime.share(share);
+    }
+
     /** Milliseconds before a request may go out, taking one from the pacer when it is 0. */
     public long reserveRequest(long nowNanos) {
         return pacer == null ? 0 : pacer.reserve(nowNanos);

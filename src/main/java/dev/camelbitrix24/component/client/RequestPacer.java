@@ -9,7 +9,9 @@ import java.util.Locale;
  * draining {@code perSecond}, the whole burst first, then kept behind the portal's by what may still be on its way,
  * so that no request is refused. Adaptive like the
  * official JS SDK (§4.3): a 503 fills the bucket (nothing more goes out until it drains); five 503s within a minute
- * lower rate and burst by 20 %; 20 successes in a row raise them by 10 %, up to the plan. Thread-safe.
+ * lower rate and burst by 20 %; 20 successes in a row raise them by 10 %, up to the plan. When several processes
+ * call the portal with one bucket, each paces at its {@linkplain #share share} of the plan: burst and rate are the
+ * plan's times the share, so that together they stay within the portal's bucket. Thread-safe.
  */
 public final class RequestPacer {
 
@@ -26,6 +28,8 @@ public final class RequestPacer {
     private final double planRate;
     private double burst;
     private double rate;
+    /** The share of the plan this process may use, 0 &lt; share &le; 1; burst and rate are kept at the plan's times it. */
+    private double share = 1;
     private double level;
     private long lastNanos;
     private int successes;
@@ -114,8 +118,8 @@ public final class RequestPacer {
             refusals.removeFirst();
         }
         if (refusals.size() >= REFUSALS_TO_SLOW_DOWN) {
-            rate = Math.max(planRate * FLOOR, rate * SLOW_DOWN);
-            burst = Math.max(Math.max(1, planBurst * FLOOR), burst * SLOW_DOWN);
+            rate = Math.max(planRate * share * FLOOR, rate * SLOW_DOWN);
+            burst = Math.max(Math.max(1, planBurst * share * FLOOR), burst * SLOW_DOWN);
             level = Math.min(level, burst);
             refusals.clear();
         }
@@ -127,9 +131,33 @@ public final class RequestPacer {
         replied = true;
         if (++successes >= SUCCESSES_TO_SPEED_UP) {
             successes = 0;
-            rate = Math.min(planRate, rate * SPEED_UP);
-            burst = Math.min(planBurst, burst * SPEED_UP);
+            rate = Math.min(planRate * share, rate * SPEED_UP);
+            burst = Math.min(shareOfBurst(share), burst * SPEED_UP);
         }
+    }
+
+    /**
+     * Sets the share of the plan this process may use: burst and rate become the plan's times {@code newShare}, less
+     * what 503s took off (in the same proportion). What is in the bucket stays: requests already let go still count.
+     */
+    public synchronized void share(double newShare, long nowNanos) {
+        if (!(newShare > 0 && newShare <= 1)) {
+            throw new IllegalArgumentException("A share of the plan is more than 0 and at most 1, not " + newShare);
+        }
+        drain(nowNanos);
+        rate = rate / share * newShare;
+        burst = Math.max(1, burst / shareOfBurst(share) * shareOfBurst(newShare));
+        share = newShare;
+    }
+
+    /** The plan's burst times a share, at least one request (a share too small for one would never send). */
+    private double shareOfBurst(double s) {
+        return Math.max(1, planBurst * s);
+    }
+
+    /** The share of the plan this process uses. */
+    public synchronized double share() {
+        return share;
     }
 
     private double margin() {
@@ -155,6 +183,6 @@ public final class RequestPacer {
 
     @Override
     public synchronized String toString() {
-        return "RequestPacer[" + plan + ", burst " + burst + ", " + rate + "/s]";
+        return "RequestPacer[" + plan + (share < 1 ? " x " + share : "") + ", burst " + burst + ", " + rate + "/s]";
     }
 }

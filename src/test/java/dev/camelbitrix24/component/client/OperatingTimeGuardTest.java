@@ -3,6 +3,7 @@ package dev.camelbitrix24.component.client;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The operating-time guard on its own, with figures as a portal reports them: it learns the limit at the first 429,
@@ -123,5 +124,35 @@ class OperatingTimeGuardTest {
         int variedFits = varied.fits(METHOD, 50, NOW);
         assertThat(steadyFits).as("40 s left, 30 s in flight: 66 at the average").isEqualTo(50);
         assertThat(variedFits).as("a spread kept in hand for the 250 in flight").isLessThan(steadyFits);
+    }
+
+    @Test
+    void twoProcessesEachSpendTheirShareOfWhatTheWindowHasLeft() {
+        // two processes with one webhook: the portal counts their time together, and both see it in time.operating
+        OperatingTimeGuard a = new OperatingTimeGuard(10_000, 0);
+        OperatingTimeGuard b = new OperatingTimeGuard(10_000, 0);
+        a.share(0.5);
+        b.share(0.5);
+        for (OperatingTimeGuard guard : new OperatingTimeGuard[] {a, b}) {
+            guard.sent(METHOD, 1);
+            guard.record(METHOD, figure(6.0, 0.1));
+            guard.settled(METHOD, 1);
+        }
+        assertThat(a.fits(METHOD, 50, NOW)).as("half of the 4 s left at 0.1 s a delete").isEqualTo(20);
+        a.sent(METHOD, 20);
+        assertThat(b.fits(METHOD, 50, NOW)).as("b does not know what a has in flight, and leaves room for it")
+                .isEqualTo(20);
+        b.sent(METHOD, 20);
+        assertThat(a.fits(METHOD, 50, NOW)).isZero();
+        // together they had 40 of 40 in flight: the window is full, and neither sent more than its half
+        for (OperatingTimeGuard guard : new OperatingTimeGuard[] {a, b}) {
+            guard.record(METHOD, figure(10.0, 0.1));
+            guard.settled(METHOD, 20);
+            assertThat(guard.fits(METHOD, 50, NOW)).isZero();
+            assertThat(guard.pauseMillis(METHOD, NOW)).as("until the reset").isEqualTo(RESET * 1000 + 1000 - NOW);
+        }
+        assertThat(a.share()).isEqualTo(0.5);
+        assertThatThrownBy(() -> a.share(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.share(1.5)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -87,4 +87,38 @@ class RequestPacerTest {
         assertThatThrownBy(() -> BatchCall.command(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PendingDelete(-7)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aShareOfThePlanIsThePlansBurstAndRateTimesTheShare() {
+        RequestPacer pacer = RequestPacer.forPlan("standard", 0);
+        pacer.share(0.5, 0);
+        for (int i = 0; i < 25; i++) {
+            assertThat(pacer.reserve(0)).as("request %d of the half burst", i).isZero();
+        }
+        assertThat(pacer.reserve(0)).as("then one a second").isEqualTo(1000);
+        assertThat(pacer.currentRate()).isEqualTo(1);
+        // the other instance left: the whole plan again, and what is in the bucket still counts
+        pacer.share(1, 0);
+        assertThat(pacer.currentBurst()).isEqualTo(50);
+        for (int i = 0; i < 25; i++) {
+            assertThat(pacer.reserve(0)).as("request %d of the rest of the burst", i).isZero();
+        }
+        assertThat(pacer.reserve(0)).isEqualTo(500);
+        // a third of the plan, after 503s slowed it down: the slow-down is kept in proportion
+        RequestPacer slowed = RequestPacer.forPlan("standard", 0);
+        for (int i = 0; i < 5; i++) {
+            slowed.onRateLimited(i);
+        }
+        assertThat(slowed.currentRate()).isCloseTo(1.6, org.assertj.core.data.Offset.offset(1e-9));
+        slowed.share(1.0 / 3, 10);
+        assertThat(slowed.currentRate()).isCloseTo(1.6 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(slowed.currentBurst()).isCloseTo(40.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        // a share too small for one request of burst still sends one at a time
+        RequestPacer tiny = RequestPacer.forPlan("2/1", 0);
+        tiny.share(0.1, 0);
+        assertThat(tiny.currentBurst()).isEqualTo(1);
+        assertThat(tiny.reserve(0)).isZero();
+        assertThat(tiny.reserve(0)).isEqualTo(10_000);
+        assertThatThrownBy(() -> tiny.share(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
