@@ -3,11 +3,8 @@ package dev.camelbitrix24.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
@@ -16,8 +13,6 @@ import dev.camelbitrix24.simulator.OperatingTimeLimit;
 import dev.camelbitrix24.simulator.RatePlan;
 import dev.camelbitrix24.simulator.SimulatorControl;
 import dev.camelbitrix24.simulator.TokenPair;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -67,8 +62,8 @@ class InstancesShareThePortalsPlanTest {
                     settings.put("camel.main.name", group + "-" + i);
                     started.add(Pipeline.start(settings));
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() -> assignment(group).size() == instances
-                        && assignment(group).values().stream().allMatch(p -> p == partitions / instances));
+                await().atMost(Duration.ofSeconds(60)).until(() -> env.assignment(group).size() == instances
+                        && env.assignment(group).values().stream().allMatch(p -> p == partitions / instances));
                 for (Pipeline pipeline : started) {
                     PlanShare share = pipeline.camelContext().getRegistry().findSingleByType(PlanShare.class);
                     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(share.current())
@@ -177,20 +172,9 @@ class InstancesShareThePortalsPlanTest {
         settings.put("camel.component.kafka.heartbeat-interval-ms", "1000");
 
         // instance a: a JVM of its own, configured as a user would
-        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(), null, topics);
-        environment.put("BITRIX24_PORTAL_URL", env.simulator.baseUrl());
-        environment.put("BITRIX24_CLIENT_ID", "scaled.app");
-        environment.put("BITRIX24_CLIENT_SECRET", "scaled-secret-29");
-        environment.put("BITRIX24_ACCESS_TOKEN", installed.accessToken());
-        environment.put("BITRIX24_REFRESH_TOKEN", installed.refreshToken());
-        environment.put("BITRIX24_OAUTH_TOKEN_URL", env.simulator.oauthTokenUrl());
-        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", settings.get("bitrix24.topic.oauth-tokens"));
+        Map<String, String> environment = env.oauthProcessEnvironment(topics, settings);
         environment.put("BITRIX24_RATE_PLAN", ratePlan);
-        Map<String, String> properties = new HashMap<>();
-        properties.put("camel.main.name", group + "-a");
-        properties.put("camel.management.enabled", "false");
-        properties.put("bitrix24.consumer.group-id", group);
-        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        Map<String, String> properties = PipelineTestEnvironment.processProperties(group + "-a", group);
         properties.put("camel.component.kafka.session-timeout-ms", "6000");
         properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
         long started;
@@ -198,7 +182,7 @@ class InstancesShareThePortalsPlanTest {
              Pipeline b = Pipeline.start(settings)) {
             a.start();
             PlanShare bShare = b.camelContext().getRegistry().findSingleByType(PlanShare.class);
-            await().atMost(Duration.ofSeconds(60)).until(() -> assignment(group).size() == 2 && bShare.current() == 0.5);
+            await().atMost(Duration.ofSeconds(60)).until(() -> env.assignment(group).size() == 2 && bShare.current() == 0.5);
             started = System.nanoTime();
             env.kafka.sendAll(topics.requests(), requests, i -> new ProducerRecord<>(topics.requests(), i % 4,
                     utf8("o-" + (100_001 + i)), utf8("{\"id\":" + (100_001 + i) + ",\"requestId\":\"o-" + (100_001 + i) + "\"}")));
@@ -237,18 +221,5 @@ class InstancesShareThePortalsPlanTest {
 
     private static double share(Pipeline pipeline) {
         return pipeline.camelContext().getRegistry().findSingleByType(PlanShare.class).current();
-    }
-
-    /** Partitions per member of the group now. */
-    private static Map<String, Integer> assignment(String group) {
-        try {
-            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
-                    .get(10, TimeUnit.SECONDS).get(group);
-            Collection<MemberDescription> members = d.members();
-            return members.stream().collect(Collectors.toMap(MemberDescription::consumerId,
-                    m -> m.assignment().topicPartitions().size()));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.camelbitrix24.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,19 +82,8 @@ class OAuthInstancesShareOneTokenPairTest {
         long tokenRequestsBefore = control.tokenRequestCount();
 
         // instance a: a JVM of its own, configured as a user would; instance b: in this JVM; both with the installed pair
-        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(), null, t);
-        environment.put("BITRIX24_PORTAL_URL", env.simulator.baseUrl());
-        environment.put("BITRIX24_CLIENT_ID", "killed.app");
-        environment.put("BITRIX24_CLIENT_SECRET", "killed-secret-83");
-        environment.put("BITRIX24_ACCESS_TOKEN", installed.accessToken());
-        environment.put("BITRIX24_REFRESH_TOKEN", installed.refreshToken());
-        environment.put("BITRIX24_OAUTH_TOKEN_URL", env.simulator.oauthTokenUrl());
-        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", tokenTopic);
-        Map<String, String> properties = new HashMap<>();
-        properties.put("camel.main.name", "oauth-killed-a");
-        properties.put("camel.management.enabled", "false");
-        properties.put("bitrix24.consumer.group-id", group);
-        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        Map<String, String> environment = env.oauthProcessEnvironment(t, settings);
+        Map<String, String> properties = PipelineTestEnvironment.processProperties("oauth-killed-a", group);
         try (Pipeline b = Pipeline.start(settings);
              PipelineProcess a = new PipelineProcess(environment, properties, dir.resolve("a.log"))) {
             a.start();
@@ -154,12 +142,6 @@ class OAuthInstancesShareOneTokenPairTest {
 
     /** Members of the group that own at least one partition. */
     private static long membersWithPartitions(String group) {
-        try {
-            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
-                    .get(10, TimeUnit.SECONDS).get(group);
-            return d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return env.assignment(group).values().stream().filter(p -> p > 0).count();
     }
 }
