@@ -54,6 +54,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": getOrCreateConfiguration(target).setHealthCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "httpclientfactory":
+        case "httpClientFactory": target.setHttpClientFactory(property(camelContext, dev.camelbitrix24.component.Bitrix24HttpClientFactory.class, value)); return true;
         case "initialbackoff":
         case "initialBackoff": getOrCreateConfiguration(target).setInitialBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -104,7 +106,7 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
 
     @Override
     public String[] getAutowiredNames() {
-        return new String[]{"callListener"};
+        return new String[]{"callListener", "httpClientFactory"};
     }
 
     @Override
@@ -134,6 +136,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": return long.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "httpclientfactory":
+        case "httpClientFactory": return dev.camelbitrix24.component.Bitrix24HttpClientFactory.class;
         case "initialbackoff":
         case "initialBackoff": return long.class;
         case "lazystartproducer":
@@ -210,6 +214,8 @@ public class Bitrix24ComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckInterval": return getOrCreateConfiguration(target).getHealthCheckInterval();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "httpclientfactory":
+        case "httpClientFactory": return target.getHttpClientFactory();
         case "initialbackoff":
         case "initialBackoff": return getOrCreateConfiguration(target).getInitialBackoff();
         case "lazystartproducer":

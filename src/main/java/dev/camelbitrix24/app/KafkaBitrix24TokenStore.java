@@ -1,7 +1,9 @@
 package dev.camelbitrix24.app;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.Bitrix24TokenPair;
@@ -43,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * the last pair saved for the key, by whichever instance. The records hold live tokens: protect the topic with ACLs
  * (only the pipeline's principal may read or write it). Nothing here prints a token.
  * <p>
- * The topic is created on first use when it is missing (compacted, one partition, the cluster's default
- * replication). The Kafka clients connect with the pipeline's own {@link KafkaClientSettings}.
+ * The topic is created on first use when it is missing and {@code createTopic} is on (compacted, one partition, the
+ * cluster's default replication). The Kafka clients connect with the pipeline's own {@link KafkaClientSettings}.
  */
 public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24TokenStore, CamelContextAware {
 
@@ -59,6 +62,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
     private String topic;
     private String clientId;
     private String portalUrl;
+    private boolean createTopic = true;
 
     // guarded by this
     private KafkaProducer<byte[], byte[]> producer;
@@ -114,6 +118,15 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
         this.portalUrl = portalUrl;
     }
 
+    public boolean isCreateTopic() {
+        return createTopic;
+    }
+
+    /** Whether the topic is created on first use when it is missing (default true). */
+    public void setCreateTopic(boolean createTopic) {
+        this.createTopic = createTopic;
+    }
+
     /** The record key: the application and the portal it is installed on. */
     String key() {
         return clientId + " " + portalUrl.trim().replaceAll("/+$", "");
@@ -130,7 +143,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
                 throw new IllegalStateException("Could not read the token topic " + topic + " to its end within " + TIMEOUT);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                if (java.util.Arrays.equals(key, record.key())) {
+                if (Arrays.equals(key, record.key())) {
                     latest = record.value() == null ? null : parse(record);
                 }
             }
@@ -152,7 +165,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while saving the token pair to " + topic);
-        } catch (ExecutionException | TimeoutException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (ExecutionException | TimeoutException | JsonProcessingException e) {
             // the cause's type only: a serializer's message could quote the value
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("Kafka did not acknowledge the token pair on " + topic + " ("
@@ -168,7 +181,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
                 JsonNode refresh = json.get(REFRESH_TOKEN);
                 return new Bitrix24TokenPair(access.asText(), refresh != null && refresh.isTextual() ? refresh.asText() : null);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // no message: it would quote the value
         }
         LOG.warn("Skipping {}-{}@{}: not a token pair", record.topic(), record.partition(), record.offset());
@@ -186,7 +199,9 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
         if (clientId == null || clientId.isBlank() || portalUrl == null || portalUrl.isBlank()) {
             throw new IllegalStateException("KafkaBitrix24TokenStore needs the client id and the portal URL");
         }
-        createTopicIfMissing();
+        if (createTopic) {
+            createTopicIfMissing();
+        }
         String name = kafka.consumer().getProperty(ConsumerConfig.CLIENT_ID_CONFIG, "bitrix24") + "-oauth-tokens";
         Properties p = kafka.producer();
         p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
@@ -220,7 +235,7 @@ public class KafkaBitrix24TokenStore extends ServiceSupport implements Bitrix24T
         if (camelContext != null) {
             try {
                 // stopped with the pipeline
-                camelContext.addService(this, false, true);
+                camelContext.addService(this, true, true);
             } catch (Exception e) {
                 LOG.debug("The token store is not stopped with the Camel context: {}", e.getMessage());
             }

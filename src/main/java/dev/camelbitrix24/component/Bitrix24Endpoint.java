@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.client.Bitrix24Client;
 import dev.camelbitrix24.component.client.Bitrix24Urls;
-import dev.camelbitrix24.component.client.HttpClientFactory;
 import dev.camelbitrix24.component.client.OAuthSession;
 import dev.camelbitrix24.component.client.OAuthSessionRegistry;
 import dev.camelbitrix24.component.client.RequestPacer;
@@ -175,7 +174,8 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     private void startClient() {
         ObjectMapper mapper = new ObjectMapper();
-        http = HttpClientFactory.create(configuration, getCamelContext());
+        Bitrix24HttpClientFactory httpClients = ((Bitrix24Component) getComponent()).httpClients();
+        http = httpClients.create(configuration, getCamelContext());
         http.start();
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         // the scheduler only hands due retries to the HTTP client, which never blocks: one thread is enough
@@ -189,7 +189,7 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
             oauthLease = ((Bitrix24Component) getComponent()).oauthSessions().acquire(
                     Bitrix24Urls.parse(configuration.getOauthTokenUrl(), "oauthTokenUrl"), configuration.getClientId(),
                     configuration.getClientSecret(), configuration.getPortalUrl(), configuration.getTokenStore(), initial,
-                    () -> HttpClientFactory.create(configuration, getCamelContext()));
+                    () -> httpClients.create(configuration, getCamelContext()));
             session = oauthLease.session();
         }
         OAuthSessionRegistry.Lease lease = oauthLease;
@@ -211,8 +211,10 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
-            healthCheck = new Bitrix24ProducerHealthCheck(this);
-            healthCheck.setEnabled(((Bitrix24Component) getComponent()).isHealthCheckProducerEnabled());
+            Bitrix24Component component = (Bitrix24Component) getComponent();
+            healthCheck = new Bitrix24ProducerHealthCheck(this,
+                    component.claimHealthCheckId(Bitrix24ProducerHealthCheck.idOf(this), healthChecks));
+            healthCheck.setEnabled(component.isHealthCheckProducerEnabled());
             healthChecks.addHealthCheck(healthCheck);
         }
     }
@@ -243,6 +245,7 @@ public class Bitrix24Endpoint extends DefaultEndpoint implements AsyncEndpoint, 
     protected void doStop() throws Exception {
         if (healthCheck != null) {
             healthChecks.removeHealthCheck(healthCheck);
+            ((Bitrix24Component) getComponent()).releaseHealthCheckId(healthCheck.getId());
             healthCheck = null;
         }
         if (http != null) {

@@ -1,11 +1,15 @@
 package dev.camelbitrix24.component;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +20,7 @@ import dev.camelbitrix24.component.client.Bitrix24Urls;
 import dev.camelbitrix24.component.client.ReplyVerdict;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.util.URISupport;
 
 /**
  * Readiness of a bitrix24 endpoint: does the portal answer and accept the endpoint's credentials? It calls
@@ -47,25 +52,64 @@ public final class Bitrix24ProducerHealthCheck implements HealthCheck {
     private record Probe(Instant startedAt, CompletableFuture<ReplyVerdict> answer) {
     }
 
-    Bitrix24ProducerHealthCheck(Bitrix24Endpoint endpoint) {
+    Bitrix24ProducerHealthCheck(Bitrix24Endpoint endpoint, String id) {
         this.endpoint = endpoint;
         Bitrix24Configuration c = endpoint.getConfiguration();
         this.host = Bitrix24Urls.hostOf(c.isOAuth() ? c.getPortalUrl() : c.getWebhookUrl());
-        this.id = idOf(host, endpoint.getEndpointUri());
+        this.id = id;
     }
 
     /**
-     * {@code producer:bitrix24-<portal host>-<8 hex digits>}: the digits are the start of the SHA-256 of the endpoint's
-     * URI, so that two endpoints on one portal (another webhook, batching on in one route and off in another) never
-     * share an id, and an endpoint keeps its id from one run to the next.
+     * {@code producer:bitrix24-<portal host>-<credential>-<8 hex digits>}, made of what is not secret: the credential is
+     * {@code webhook<user id>} (the user in the webhook's path, never its code) or {@code oauth-<client id>}; the digits
+     * are the start of the SHA-256 of the portal's scheme, host and port, that credential, the method and the options
+     * of the endpoint's URI other than secrets. Two endpoints on one portal that differ in any of these (batching on in
+     * one route and off in another, another user's webhook, another application) never share it, and an endpoint keeps
+     * it from one run to the next. Two that differ only in a secret (two webhooks of one user) are told apart when they
+     * register ({@link Bitrix24Component#claimHealthCheckId}).
      */
-    static String idOf(String host, String endpointUri) {
+    static String idOf(Bitrix24Endpoint endpoint) {
+        Bitrix24Configuration c = endpoint.getConfiguration();
+        URI url = c.isOAuth() ? Bitrix24Urls.parse(c.getPortalUrl(), "portalUrl")
+                : Bitrix24Urls.parse(c.getWebhookUrl(), "webhookUrl");
+        String credential = c.isOAuth() ? "oauth-" + c.getClientId() : "webhook" + webhookUser(url);
+        StringBuilder parts = new StringBuilder(Bitrix24Urls.origin(url)).append('\n').append(credential).append('\n')
+                .append(endpoint.getMethod());
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(endpointUri.getBytes(StandardCharsets.UTF_8));
-            return "producer:bitrix24-" + host + "-" + HexFormat.of().formatHex(digest, 0, 4);
+            new TreeMap<>(URISupport.parseQuery(URISupport.extractQuery(endpoint.getEndpointUri()), true))
+                    .forEach((name, value) -> {
+                        if (!Bitrix24Component.isSecretOption(name)) {
+                            parts.append('\n').append(name).append('=').append(value);
+                        }
+                    });
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
+            return "producer:bitrix24-" + url.getHost() + "-" + credential + "-" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (URISyntaxException e) {
+            // no cause: its message would quote the URI, and with it the webhook code
+            throw new IllegalArgumentException("The bitrix24 endpoint URI's options cannot be read");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    }
+
+    /** The user id of an incoming webhook: the path segment after {@code rest} ({@code /rest/<user>/<code>/}). */
+    private static String webhookUser(URI webhookUrl) {
+        String[] segments = webhookUrl.getPath() == null ? new String[0] : webhookUrl.getPath().split("/");
+        for (int i = 0; i + 1 < segments.length; i++) {
+            if (segments[i].equals("rest")) {
+                return segments[i + 1];
+            }
+        }
+        return "";
+    }
+
+    /** {@code id}, or {@code id-2}, {@code id-3}, ...: the first that is not {@code taken}. */
+    static String uniqueIn(Set<String> taken, String id) {
+        String unique = id;
+        for (int n = 2; taken.contains(unique); n++) {
+            unique = id + "-" + n;
+        }
+        return unique;
     }
 
     @Override

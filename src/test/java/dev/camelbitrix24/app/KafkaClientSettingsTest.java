@@ -35,6 +35,24 @@ class KafkaClientSettingsTest {
     }
 
     @Test
+    void anOptionSetOnlyOutsideTheFileCountsAsCamelMainCountsIt() {
+        // application.properties names no ssl-key-password: it comes from the JVM (or CAMEL_COMPONENT_KAFKA_SSL_KEY_PASSWORD)
+        System.setProperty("camel.component.kafka.ssl-key-password", "keyPa55");
+        try {
+            KafkaClientSettings kafka = KafkaClientSettings.from(PipelineSettings.load(Map.of(
+                    "bitrix24.kafka.bootstrap-servers", "kafka-1:9093",
+                    "camel.component.kafka.security-protocol", "SSL",
+                    "camel.component.kafka.ssl-keystore-location", "/etc/kafka/client.p12",
+                    "camel.component.kafka.ssl-keystore-password", "storePa55")));
+            assertThat(kafka.admin()).containsEntry("ssl.key.password", "keyPa55")
+                    .containsEntry("ssl.keystore.password", "storePa55").containsEntry("security.protocol", "SSL");
+            assertThat(kafka.toString()).doesNotContain("Pa55");
+        } finally {
+            System.clearProperty("camel.component.kafka.ssl-key-password");
+        }
+    }
+
+    @Test
     void unsetSecuritySettingsLeaveAPlaintextClient() {
         KafkaClientSettings kafka = KafkaClientSettings.from(PipelineSettings.load(Map.of(
                 "bitrix24.kafka.bootstrap-servers", "127.0.0.1:9092")));

@@ -93,6 +93,22 @@ final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends a backlog without waiting for each acknowledgement, then waits for all of them. */
+    void sendAll(String topic, int count, java.util.function.IntFunction<ProducerRecord<byte[], byte[]>> record) {
+        List<java.util.concurrent.Future<RecordMetadata>> sent = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ProducerRecord<byte[], byte[]> r = record.apply(i);
+            sent.add(producer.send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value())));
+        }
+        try {
+            for (java.util.concurrent.Future<RecordMetadata> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("send failed", e);
+        }
+    }
+
     RecordMetadata send(String topic, String key, String value) {
         return send(topic, null, key, utf8(value), Map.of());
     }

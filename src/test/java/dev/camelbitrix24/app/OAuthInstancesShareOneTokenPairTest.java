@@ -2,7 +2,6 @@ package dev.camelbitrix24.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,49 +70,41 @@ class OAuthInstancesShareOneTokenPairTest {
     }
 
     @Test
-    void aPairSavedByAnInstanceKilledRightAfterIsWhatTheNextInstanceUses(@TempDir Path dir) {
-        PipelineTopics t = env.newTopics("oauth-killed", 1);
+    void aPairSavedByAnInstanceKilledRightAfterIsWhatTheOtherInstanceUses(@TempDir Path dir) {
+        PipelineTopics t = env.newTopics("oauth-killed", 2);
         SimulatorControl control = env.simulator.control();
         control.registerOAuthApp("killed.app", "killed-secret-83");
         TokenPair installed = control.issueTokens("killed.app", 1);
         String group = "oauth-killed-group";
         Map<String, String> settings = env.oauthSettings(t, group, "killed.app", "killed-secret-83", installed);
+        String tokenTopic = settings.get("bitrix24.topic.oauth-tokens");
         long refreshesBefore = control.tokenRefreshCount();
         long tokenRequestsBefore = control.tokenRequestCount();
 
-        // instance a, a JVM of its own configured as a user would, refreshes once and is killed
-        Map<String, String> environment = PipelineProcess.environment(env.broker.bootstrapServers(), null, t);
-        environment.put("BITRIX24_PORTAL_URL", env.simulator.baseUrl());
-        environment.put("BITRIX24_CLIENT_ID", "killed.app");
-        environment.put("BITRIX24_CLIENT_SECRET", "killed-secret-83");
-        environment.put("BITRIX24_ACCESS_TOKEN", installed.accessToken());
-        environment.put("BITRIX24_REFRESH_TOKEN", installed.refreshToken());
-        environment.put("BITRIX24_OAUTH_TOKEN_URL", env.simulator.oauthTokenUrl());
-        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", settings.get("bitrix24.topic.oauth-tokens"));
-        Map<String, String> properties = new HashMap<>();
-        properties.put("camel.main.name", "oauth-killed-a");
-        properties.put("camel.management.enabled", "false");
-        properties.put("bitrix24.consumer.group-id", group);
-        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
-        // the group gives its partition to b soon after the kill
-        properties.put("camel.component.kafka.session-timeout-ms", "6000");
-        properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
-        control.expireAccessTokens();
-        try (PipelineProcess a = new PipelineProcess(environment, properties, dir.resolve("a.log"))) {
+        // instance a: a JVM of its own, configured as a user would; instance b: in this JVM; both with the installed pair
+        Map<String, String> environment = env.oauthProcessEnvironment(t, settings);
+        Map<String, String> properties = PipelineTestEnvironment.processProperties("oauth-killed-a", group);
+        try (Pipeline b = Pipeline.start(settings);
+             PipelineProcess a = new PipelineProcess(environment, properties, dir.resolve("a.log"))) {
             a.start();
-            send(t, 701, 701);
-            await().atMost(Duration.ofSeconds(60)).until(() -> env.kafka.readAll(t.succeeded()).size() == 1);
-            assertThat(env.kafka.readAll(settings.get("bitrix24.topic.oauth-tokens"))).hasSize(1);
-            a.kill();
-        }
-        assertThat(control.tokenRefreshCount() - refreshesBefore).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions(group) == 2);
+            int partitionOfA = partitionOf(group, "oauth-killed-a");
+            int partitionOfB = 1 - partitionOfA;
 
-        // instance b starts with the installed pair in its configuration, whose refresh token a spent
-        try (Pipeline b = Pipeline.start(settings)) {
-            send(t, 702, 706);
-            env.awaitOutcomes(t, 6, Duration.ofSeconds(30));
+            // a meets the expired token, refreshes (spending the installed refresh token), saves, deletes: killed
             control.expireAccessTokens();
-            send(t, 707, 711);
+            send(t, partitionOfA, 701, 701);
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.kafka.readAll(t.succeeded()).size() == 1);
+            assertThat(env.kafka.readAll(tokenTopic)).hasSize(1);
+            a.kill();
+            assertThat(control.tokenRefreshCount() - refreshesBefore).isEqualTo(1);
+
+            // b still holds the installed pair: its expired token makes it take a's pair from the topic
+            send(t, partitionOfB, 702, 706);
+            env.awaitOutcomes(t, 6, Duration.ofSeconds(30));
+            // and a's rotated refresh token is the one b refreshes with next
+            control.expireAccessTokens();
+            send(t, partitionOfB, 707, 711);
             env.awaitOutcomes(t, 11, Duration.ofSeconds(30));
         }
 
@@ -127,20 +118,30 @@ class OAuthInstancesShareOneTokenPairTest {
     }
 
     private static void send(PipelineTopics topics, int from, int to) {
+        send(topics, null, from, to);
+    }
+
+    private static void send(PipelineTopics topics, Integer partition, int from, int to) {
         for (int i = from; i <= to; i++) {
-            env.kafka.send(topics.requests(), null, "o-" + i, utf8("{\"id\":" + i + ",\"requestId\":\"o-" + i + "\"}"),
+            env.kafka.send(topics.requests(), partition, "o-" + i, utf8("{\"id\":" + i + ",\"requestId\":\"o-" + i + "\"}"),
                     Map.of());
+        }
+    }
+
+    /** The partition of the request topic that the member whose client id starts so owns (one each). */
+    private static int partitionOf(String group, String clientIdPrefix) {
+        try {
+            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
+                    .get(10, TimeUnit.SECONDS).get(group);
+            return d.members().stream().filter(m -> m.clientId().startsWith(clientIdPrefix)).findFirst().orElseThrow()
+                    .assignment().topicPartitions().iterator().next().partition();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
     /** Members of the group that own at least one partition. */
     private static long membersWithPartitions(String group) {
-        try {
-            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
-                    .get(10, TimeUnit.SECONDS).get(group);
-            return d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return env.assignment(group).values().stream().filter(p -> p > 0).count();
     }
 }

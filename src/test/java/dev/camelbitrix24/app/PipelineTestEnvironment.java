@@ -1,5 +1,11 @@
 package dev.camelbitrix24.app;
 
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,6 +148,44 @@ final class PipelineTestEnvironment implements AutoCloseable, BeforeAllCallback,
         o.put("bitrix24.refresh-token", tokens.refreshToken());
         o.put("camel.component.bitrix24.oauth-token-url", simulator.oauthTokenUrl());
         return o;
+    }
+
+    /**
+     * The environment of a pipeline JVM of its own in OAuth mode, as a user would configure it: the same application,
+     * installed pair and token topic as {@code settings} ({@link #oauthSettings}).
+     */
+    Map<String, String> oauthProcessEnvironment(PipelineTopics topics, Map<String, String> settings) {
+        Map<String, String> environment = PipelineProcess.environment(broker.bootstrapServers(), null, topics);
+        environment.put("BITRIX24_PORTAL_URL", simulator.baseUrl());
+        environment.put("BITRIX24_CLIENT_ID", settings.get("bitrix24.client-id"));
+        environment.put("BITRIX24_CLIENT_SECRET", settings.get("bitrix24.client-secret"));
+        environment.put("BITRIX24_ACCESS_TOKEN", settings.get("bitrix24.access-token"));
+        environment.put("BITRIX24_REFRESH_TOKEN", settings.get("bitrix24.refresh-token"));
+        environment.put("BITRIX24_OAUTH_TOKEN_URL", simulator.oauthTokenUrl());
+        environment.put("BITRIX24_TOPIC_OAUTH_TOKENS", settings.get("bitrix24.topic.oauth-tokens"));
+        return environment;
+    }
+
+    /** The properties of a pipeline JVM of its own in {@code group}: no management server, short polls. */
+    static Map<String, String> processProperties(String name, String group) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.main.name", name);
+        properties.put("camel.management.enabled", "false");
+        properties.put("bitrix24.consumer.group-id", group);
+        properties.put("bitrix24.consumer.poll-timeout-ms", "200");
+        return properties;
+    }
+
+    /** Partitions per member of the group now. */
+    Map<String, Integer> assignment(String group) {
+        try {
+            ConsumerGroupDescription d = kafka.admin().describeConsumerGroups(List.of(group)).all()
+                    .get(10, TimeUnit.SECONDS).get(group);
+            return d.members().stream().collect(Collectors.toMap(MemberDescription::consumerId,
+                    m -> m.assignment().topicPartitions().size()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every outcome record now, on all five outcome topics, with the topic it is on. */

@@ -1,16 +1,12 @@
 package dev.camelbitrix24.app;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.camelbitrix24.app.PipelineTestEnvironment.Outcome;
 import org.apache.camel.support.service.ServiceHelper;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +36,8 @@ class TwoInstancesShareAndHandOverPartitionsTest {
         settings.put("camel.main.name", "scale-b");
         try (Pipeline b = Pipeline.start(settings)) {
             CompletedExchangeCounter countedByB = counter(b);
-            await().atMost(Duration.ofSeconds(30)).until(() -> assignment(group).size() == 2
-                    && assignment(group).values().stream().allMatch(p -> p == PARTITIONS / 2));
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.assignment(group).size() == 2
+                    && env.assignment(group).values().stream().allMatch(p -> p == PARTITIONS / 2));
 
             send(topics, 1, 120);
             env.awaitOutcomes(topics, 120, Duration.ofSeconds(60));
@@ -55,8 +51,8 @@ class TwoInstancesShareAndHandOverPartitionsTest {
             send(topics, 121, 150);
             a.close();
             send(topics, 151, 240);
-            await().atMost(Duration.ofSeconds(30)).until(() -> assignment(group).size() == 1
-                    && assignment(group).values().iterator().next() == PARTITIONS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> env.assignment(group).size() == 1
+                    && env.assignment(group).values().iterator().next() == PARTITIONS);
             env.awaitOutcomes(topics, 240, Duration.ofSeconds(90));
             assertThat(countedByA.completed() + countedByB.completed()).isEqualTo(240);
             assertThat(countedByB.completed() - doneByB).as("b after the hand-over").isGreaterThanOrEqualTo(90);
@@ -91,18 +87,5 @@ class TwoInstancesShareAndHandOverPartitionsTest {
         ServiceHelper.startService(counter);
         assertThat(pipeline.camelContext().getCamelContextExtension().isEventNotificationApplicable()).isTrue();
         return counter;
-    }
-
-    /** Partitions per member of the group now. */
-    private static Map<String, Integer> assignment(String group) {
-        try {
-            ConsumerGroupDescription d = env.kafka.admin().describeConsumerGroups(List.of(group)).all()
-                    .get(10, TimeUnit.SECONDS).get(group);
-            Collection<MemberDescription> members = d.members();
-            return members.stream().collect(Collectors.toMap(MemberDescription::consumerId,
-                    m -> m.assignment().topicPartitions().size()));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

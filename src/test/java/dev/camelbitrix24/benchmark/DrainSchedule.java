@@ -35,13 +35,27 @@ final class DrainSchedule {
     private DrainSchedule() {
     }
 
+    /** The backlog of phases 6 and 7. */
+    private static final int COUNT = PipelineBenchmark.QUICK ? 6_000 : 20_000;
+    private static final int BURST_DELETES = RatePlan.STANDARD.burst() * 50;
+    private static final double PER_SECOND = RatePlan.STANDARD.perSecond() * 50;
+
+    /** What the plan allows for a backlog: the burst at once, then its drain rate. */
+    private static double schedule(int count) {
+        return (count - BURST_DELETES) / PER_SECOND;
+    }
+
+    /** A run that has not finished by then is reported as it stands. */
+    private static Duration atMost(double schedule) {
+        return Duration.ofSeconds((long) (2 * schedule) + 120);
+    }
+
     static Map<String, Object> run(BenchmarkKafka kafka, List<String[]> table) throws Exception {
-        int count = PipelineBenchmark.QUICK ? 6_000 : 20_000;
-        int burstDeletes = RatePlan.STANDARD.burst() * 50;
-        double perSecond = RatePlan.STANDARD.perSecond() * 50;
-        double schedule = (count - burstDeletes) / perSecond;
-        // a run that has not finished by then is reported as it stands
-        Duration atMost = Duration.ofSeconds((long) (2 * schedule) + 120);
+        int count = COUNT;
+        int burstDeletes = BURST_DELETES;
+        double perSecond = PER_SECOND;
+        double schedule = schedule(count);
+        Duration atMost = atMost(schedule);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("requests", count);
         r.put("scheduleSeconds", PipelineBenchmark.round(schedule));
@@ -75,11 +89,9 @@ final class DrainSchedule {
      * arrives; the clock starts at the simulator's first batch call.
      */
     static Map<String, Object> runTwoInstances(BenchmarkKafka kafka, List<String[]> table) throws Exception {
-        int count = PipelineBenchmark.QUICK ? 6_000 : 20_000;
-        int burstDeletes = RatePlan.STANDARD.burst() * 50;
-        double perSecond = RatePlan.STANDARD.perSecond() * 50;
-        double schedule = (count - burstDeletes) / perSecond;
-        Duration atMost = Duration.ofSeconds((long) (2 * schedule) + 120);
+        int count = COUNT;
+        double schedule = schedule(count);
+        Duration atMost = atMost(schedule);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("requests", count);
         r.put("instances", 2);

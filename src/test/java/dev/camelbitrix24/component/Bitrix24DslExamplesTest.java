@@ -1,17 +1,13 @@
 package dev.camelbitrix24.component;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import dev.camelbitrix24.component.support.ScriptedPortal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static dev.camelbitrix24.component.support.ScriptedPortal.deleteFailure;
@@ -20,30 +16,29 @@ import static dev.camelbitrix24.component.support.ScriptedPortal.systemError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Java DSL and YAML DSL examples of the docs, with direct: in place of kafka:, run against a scripted portal.
+ * The Java DSL and YAML DSL examples of the docs, with direct: and mock: in place of kafka:, run against a scripted
+ * portal on Camel Test's CamelTestSupport.
  */
-class Bitrix24DslExamplesTest {
+class Bitrix24DslExamplesTest extends CamelTestSupport {
 
     private ScriptedPortal portal;
-    private CamelContext context;
 
-    @BeforeEach
-    void start() throws Exception {
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
         portal = new ScriptedPortal();
-        context = new DefaultCamelContext();
+        CamelContext context = super.createCamelContext();
         context.getComponent("bitrix24", Bitrix24Component.class).getConfiguration()
                 .setWebhookUrl(portal.baseUrl() + "/rest/1/c0de4321/");
+        return context;
     }
 
-    @AfterEach
-    void stop() {
-        context.stop();
+    @Override
+    protected void doPostTearDown() {
         portal.close();
     }
 
     @Test
     void theJavaDslExampleRoutesEachCategoryApart() throws Exception {
-        List<String> routed = new CopyOnWriteArrayList<>();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -51,27 +46,31 @@ class Bitrix24DslExamplesTest {
                     .choice()
                         .when(e -> e.getProperty(Exchange.EXCEPTION_CAUGHT, Bitrix24Exception.class).getCategory()
                                    == Bitrix24ErrorCategory.TRANSIENT)
-                            .process(e -> routed.add("dlq"))
+                            .to("mock:dlq")
                         .when(header(Bitrix24Constants.OUTCOME).isEqualTo("NOT_FOUND"))
-                            .process(e -> routed.add("not-found"))
+                            .to("mock:not-found")
                         .otherwise()
-                            .process(e -> routed.add("rejected"));
+                            .to("mock:rejected");
 
                 from("direct:requests")
                     .routeId("delete-activity")
                     .to("bitrix24:crm.activity.delete?maxAttempts=1&retryBudget=60s")
-                    .process(e -> routed.add("succeeded " + e.getMessage().getHeader(Bitrix24Constants.OUTCOME)));
+                    .to("mock:deleted");
             }
         });
-        context.start();
         portal.then(success(), deleteFailure("Activity is not found."), deleteFailure("Access denied."),
                 systemError(503, "OVERLOAD_LIMIT", "blocked"));
+        getMockEndpoint("mock:deleted").expectedMessageCount(1);
+        getMockEndpoint("mock:deleted").expectedHeaderReceived(Bitrix24Constants.OUTCOME, "DELETED");
+        getMockEndpoint("mock:not-found").expectedBodiesReceived("{\"id\":2}");
+        getMockEndpoint("mock:rejected").expectedBodiesReceived("{\"id\":3}");
+        getMockEndpoint("mock:dlq").expectedBodiesReceived("{\"id\":4}");
 
         for (long id = 1; id <= 4; id++) {
-            context.createProducerTemplate().sendBody("direct:requests", "{\"id\":" + id + "}");
+            template.sendBody("direct:requests", "{\"id\":" + id + "}");
         }
 
-        assertThat(routed).containsExactly("succeeded DELETED", "not-found", "rejected", "dlq");
+        MockEndpoint.assertIsSatisfied(context);
     }
 
     @Test
@@ -91,10 +90,9 @@ class Bitrix24DslExamplesTest {
                             message: "${header.CamelBitrix24Outcome} in ${header.CamelBitrix24Attempts} attempt(s)"
                 """;
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("delete.yaml", yaml));
-        context.start();
         portal.then(success());
 
-        Exchange exchange = context.createProducerTemplate().request("direct:requests",
+        Exchange exchange = template.request("direct:requests",
                 e -> e.getMessage().setBody("{\"id\":7}"));
 
         assertThat(exchange.getException()).isNull();

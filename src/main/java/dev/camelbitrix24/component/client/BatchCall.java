@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code batch} request of up to 50 deletes (PROTOCOL §5), sent with {@code halt=0} so that one command's failure
+ * One {@code batch} request of up to 50 deletes (Bitrix24's limit per batch), sent with {@code halt=0} so that one command's failure
  * never stops the others. A reply that fails as a whole (503, 5xx, network, a body that is not a batch result) takes
  * the transport path every call shares ({@link PortalExchange}): retried as a whole, by the same rules as a delete sent
  * alone. A command that fails inside a 200 reply is classified on its own, by the same rules too, and retried on its
@@ -56,7 +56,7 @@ final class BatchCall extends PortalExchange<PendingDelete> {
     @Override
     ObjectNode body() {
         ObjectNode body = client.mapper.createObjectNode();
-        // 0, not false: a form-encoded "false" is truthy for PHP (§5)
+        // 0, not false: a form-encoded "false" is truthy for PHP, which reads the form
         body.put("halt", 0);
         ObjectNode cmd = body.putObject("cmd");
         for (int i = 0; i < members.size(); i++) {

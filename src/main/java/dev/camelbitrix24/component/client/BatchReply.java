@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * What {@link BatchCall} reads from a batch reply that answered every command (PROTOCOL §5):
+ * What {@link BatchCall} reads from a batch reply that answered every command (Bitrix24 REST docs: "batch"):
  * {@code {"result": {"result": {...}, "result_error": {...}, "result_time": {...}, ...}, "time": {...}}}, per command
  * key: whether it answered {@code true}, its error, its {@code time} figures.
  * <p>

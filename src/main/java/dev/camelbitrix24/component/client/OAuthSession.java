@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The token pair the endpoints of one OAuth application on one portal call with, and its single-flight refresh:
  * however many calls fail at once with {@code expired_token}, one refresh runs and all of them wait for it
- * (PROTOCOL §6; refreshing twice would also burn the rotating refresh token). A call that failed with a token that was
- * already replaced just takes the new one. A component shares one session among all its endpoints with the same
+ * (refreshing twice would burn the refresh token, which Bitrix24 replaces on every refresh). A call that failed with a
+ * token that was already replaced just takes the new one. A component shares one session among all its endpoints with the same
  * credentials ({@link OAuthSessionRegistry}).
  * <p>
  * Several instances of an application (on several machines) share one pair through a shared token store: a refused
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * the OAuth server rotates it for the first and refuses the second ({@code invalid_grant}), which then reads the store
  * until the first one's pair shows up (a few seconds at most) and takes it, failing no call.
  * <p>
- * A refresh the OAuth server refuses ({@code invalid_grant}, ...) is not tried again for the same pair: PROTOCOL §6
- * warns that an application refreshing over and over may be blocked. Calls that meet that pair fail with the same
+ * A refresh the OAuth server refuses ({@code invalid_grant}, ...) is not tried again for the same pair: an application
+ * that refreshes over and over may be blocked by Bitrix24. Calls that meet that pair fail with the same
  * refusal, without a refresh request, until the token store holds another pair (written by another instance, or by
  * a person who re-authorized the application); the store is read again before each such failure. A refresh that fails
  * on the network or with a server error is retried with backoff, a bounded number of times, still single-flight.

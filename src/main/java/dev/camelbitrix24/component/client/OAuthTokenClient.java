@@ -19,7 +19,7 @@ import org.apache.hc.core5.net.URIBuilder;
 
 /**
  * Refreshes an OAuth token pair at Bitrix24's OAuth server: {@code GET <oauthTokenUrl>?grant_type=refresh_token&...}
- * (PROTOCOL §6). The reply's new refresh token replaces the old one.
+ * (Bitrix24 REST docs: "OAuth 2.0 protocol"). The reply's new refresh token replaces the old one.
  */
 public final class OAuthTokenClient implements TokenRefresher {
 

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bitrix24's operating-time limit, seen from the client (PROTOCOL §4.2), per method: spends the window's budget and
- * stops just short of it, instead of collecting {@code 429 OPERATION_TIME_LIMIT}.
+ * Bitrix24's operating-time limit, seen from the client (Bitrix24 REST docs: "Limits"; the time each method ran,
+ * summed over a 10-minute window), per method: spends the window's budget and stops just short of it, instead of
+ * collecting {@code 429 OPERATION_TIME_LIMIT}.
  * <ul>
  * <li><b>What is used</b>: the latest {@code time.operating} and {@code operating_reset_at} of every reply and batch
  * command, plus an estimate for the deletes in flight: the average time a delete is charged (calls under 0.1 s count

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * request as a whole: an untrusted TLS certificate (final, nothing was sent), a network failure, a failed refresh, a
  * reply that is not the method's answer. Subclasses build the body and read the answer of each delete.
  * <p>
- * The lost-reply rule (PROTOCOL §7) lives here too: once an attempt may have run on Bitrix24 without its answer
+ * The lost-reply rule lives here too: once an attempt may have run on Bitrix24 without its answer
  * reaching us ({@link #failedBeforeSending} says which network failures cannot have, {@link ReplyVerdict#methodMayHaveRun}
  * which replies can have), each delete of it is marked, and a later {@code Activity is not found.} for it means the
  * earlier attempt deleted it: deleted, confirmed on retry.
@@ -228,7 +228,7 @@ abstract class PortalExchange<M extends PendingCall<?>> {
         }));
     }
 
-    /** PROTOCOL §1: a moved portal answers a redirect; the request is re-sent to the new address, a bounded number of times. */
+    /** A portal whose address changed answers a redirect; the request is re-sent to the new address, a bounded number of times. */
     private void followRedirect(SimpleHttpResponse response) {
         int status = response.getCode();
         Header location = response.getFirstHeader("Location");

@@ -20,9 +20,9 @@ import static dev.camelbitrix24.component.Bitrix24ErrorType.REFUSED;
 import static dev.camelbitrix24.component.Bitrix24ErrorType.SERVER_ERROR;
 
 /**
- * Turns a reply of {@code crm.activity.delete} into a {@link ReplyVerdict} (PROTOCOL §3). An error is recognised by
+ * Turns a reply of {@code crm.activity.delete} into a {@link ReplyVerdict}. An error is recognised by
  * the PRESENCE of the {@code error} key, whatever its value: the method's own failures carry {@code "error": ""} and
- * are told apart by their description (§3.1); system errors by their code (§3.2). Only such an envelope is
+ * are told apart by their description; system errors (Bitrix24 REST docs: "Errors") by their code. Only such an envelope is
  * Bitrix24's own answer, and only it can make a failure final: a reply without one (a proxy's HTML 429 or 408, a
  * body that is not JSON or is cut short, JSON without {@code error} or {@code result}) came from something between
  * the client and Bitrix24, whatever its status, and is a {@code SERVER_ERROR}: retried, and replayable once retries
@@ -30,7 +30,7 @@ import static dev.camelbitrix24.component.Bitrix24ErrorType.SERVER_ERROR;
  */
 public final class ReplyClassifier {
 
-    /** §3.2 system error codes, upper-cased. Codes not listed fall back on the HTTP status. */
+    /** Bitrix24's system error codes (those of every method), upper-cased. Codes not listed fall back on the HTTP status. */
     private static final Map<String, Bitrix24ErrorType> SYSTEM_ERRORS = Map.ofEntries(
             Map.entry("QUERY_LIMIT_EXCEEDED", RATE_LIMITED),
             Map.entry("OPERATION_TIME_LIMIT", OPERATION_TIME_LIMIT),
@@ -55,7 +55,7 @@ public final class ReplyClassifier {
             Map.entry("ERROR_BATCH_LENGTH_EXCEEDED", REFUSED),
             Map.entry("ERROR_BATCH_METHOD_NOT_ALLOWED", REFUSED));
 
-    /** §3.1 descriptions of the empty-code failures of crm.activity.delete, lower-cased without the final period. */
+    /** The descriptions of the empty-code failures of crm.activity.delete, lower-cased without the final period. */
     private static final Map<String, Bitrix24ErrorType> DELETE_FAILURES = Map.of(
             "activity is not found", NOT_FOUND,
             "access denied", ACCESS_DENIED,
@@ -63,7 +63,7 @@ public final class ReplyClassifier {
             // sent, and refused by Bitrix24: INVALID_REQUEST is kept for requests refused before they are sent
             "id is not defined or invalid", REFUSED);
 
-    /** §3.2 HTTP statuses of system errors, for a batch command's error, which comes without a status of its own. */
+    /** The HTTP statuses Bitrix24 sends with its system errors, for a batch command's error, which comes without a status of its own. */
     private static final Map<String, Integer> SYSTEM_ERROR_STATUS = Map.ofEntries(
             Map.entry("QUERY_LIMIT_EXCEEDED", 503),
             Map.entry("OPERATION_TIME_LIMIT", 429),
@@ -109,7 +109,7 @@ public final class ReplyClassifier {
         return new ReplyVerdict(SERVER_ERROR, null, "HTTP " + status + " with " + what, status, time);
     }
 
-    /** The type of an error envelope: by description when the code is empty (§3.1), else by code (§3.2), else by status. */
+    /** The type of an error envelope: by description when the code is empty, else by code, else by status. */
     public static Bitrix24ErrorType typeOf(String code, String description, int status) {
         if (code.isEmpty()) {
             Bitrix24ErrorType type = DELETE_FAILURES.get(normalize(description));
@@ -128,7 +128,7 @@ public final class ReplyClassifier {
 
     /**
      * The HTTP status Bitrix24 answers an error with when the call is made alone: the method's own failures (empty
-     * code, §3.1) and unlisted codes 400, system errors their §3.2 status. A command inside a batch fails inside a 200
+     * code) and unlisted codes 400, system errors the status Bitrix24 sends with them. A command inside a batch fails inside a 200
      * reply; its outcome reports this status, as if it had been sent alone.
      */
     public static int statusWhenAlone(String code) {

@@ -19,9 +19,9 @@ public record ReplyVerdict(Bitrix24ErrorType type, String errorCode, String erro
     }
 
     /**
-     * Whether the method may have run although this reply does not say how it ended (PROTOCOL §7): a 5xx or 2xx that
+     * Whether the method may have run although this reply does not say how it ended: a 5xx or 2xx that
      * is not Bitrix24's answer (a gateway's page, a body cut short, HTML from a proxy), or {@code WRONG_ENCODING},
-     * which Bitrix24 sends when the method ran and its reply could not be encoded (§3.2). Bitrix24's other error
+     * which Bitrix24 sends when the method ran and its reply could not be encoded. Bitrix24's other error
      * envelopes are its answer: the method did not run. (A 4xx without an envelope is a proxy refusing the request.)
      */
     public boolean methodMayHaveRun() {

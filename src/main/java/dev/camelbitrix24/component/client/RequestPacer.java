@@ -5,10 +5,10 @@ import java.util.Deque;
 import java.util.Locale;
 
 /**
- * The client side of Bitrix24's request-rate limit (PROTOCOL §4.1): a leaky bucket of {@code burst} requests
- * draining {@code perSecond}, the whole burst first, then kept behind the portal's by what may still be on its way,
- * so that no request is refused. Adaptive like the
- * official JS SDK (§4.3): a 503 fills the bucket (nothing more goes out until it drains); five 503s within a minute
+ * The client side of Bitrix24's request-rate limit (Bitrix24 REST docs: "Limits"; 2 requests a second after a burst
+ * of 50 on standard plans): a leaky bucket of {@code burst} requests draining {@code perSecond}, the whole burst
+ * first, then kept behind the portal's by what may still be on its way, so that no request is refused. Adaptive like
+ * the official JS SDK: a 503 fills the bucket (nothing more goes out until it drains); five 503s within a minute
  * lower rate and burst by 20 %; 20 successes in a row raise them by 10 %, up to the plan. When several processes
  * call the portal with one bucket, each paces at its {@linkplain #share share} of the plan: burst and rate are the
  * plan's times the share, so that together they stay within the portal's bucket. Thread-safe.

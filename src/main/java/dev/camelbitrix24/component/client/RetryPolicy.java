@@ -6,7 +6,7 @@ import dev.camelbitrix24.component.Bitrix24Configuration;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 
 /**
- * Decides whether and when a failed attempt is tried again (PROTOCOL §4.3, after the official JS SDK's classifier):
+ * Decides whether and when a failed attempt is tried again (after the official JS SDK's classifier):
  * 503 QUERY_LIMIT_EXCEEDED waits for the request bucket to drain; 429 OPERATION_TIME_LIMIT waits until the method's
  * window resets, and gives up at once when that is past the budget; server and network errors back off
  * exponentially with jitter (a reply without Bitrix24's error envelope is a server error, whatever its status);

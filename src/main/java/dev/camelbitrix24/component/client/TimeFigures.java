@@ -3,7 +3,7 @@ package dev.camelbitrix24.component.client;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The figures of a reply's {@code time} object that a caller acts on (PROTOCOL §2); each may be absent.
+ * The figures of a reply's {@code time} object that a caller acts on (every reply carries one); each may be absent.
  */
 public record TimeFigures(Double operating, Long operatingResetAt, Double duration) {
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.camelbitrix24.component.support.CamelHarness;
 import dev.camelbitrix24.simulator.FaultSpec;
 
 import org.apache.camel.CamelContext;
@@ -94,14 +95,51 @@ class HealthCheckOnSimulatorTest extends SimulatorTestSupport {
         control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
         CamelContext context = startedEndpoint(webhookUri(""));
         startedEndpoint(webhookUri("batching=true"));
-        startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl() + "/rest/1/" + EXTRA_CODE + "/)");
+        startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl() + "/rest/1/" + EXTRA_CODE
+                        + "/)&initialBackoff=20&rateLimitWait=100");
 
-        // "full": Camel's default exposure shows one check when all are UP
-        List<String> ids = HealthCheckHelper.invoke(context, check -> Map.of(), check -> false, "full").stream().map(r -> r.getCheck().getId())
-                .filter(id -> id.startsWith(CHECK_ID_PREFIX)).toList();
+        List<String> ids = checkIds(context);
 
-        assertThat(ids).hasSize(3).doesNotHaveDuplicates().allMatch(id -> id.matches("producer:bitrix24-127\\.0\\.0\\.1-[0-9a-f]{8}"))
-                .noneMatch(id -> id.contains(EXTRA_CODE));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates()
+                .allMatch(id -> id.matches("producer:bitrix24-127\\.0\\.0\\.1-webhook1-[0-9a-f]{8}(-2)?"))
+                .noneMatch(id -> id.contains(EXTRA_CODE) || id.contains(WEBHOOK_CODE));
+        // the third differs from the first only in its webhook code, which the id is not derived from
+        String second = ids.stream().filter(id -> id.endsWith("-2")).findFirst().orElseThrow();
+        assertThat(ids).contains(second.substring(0, second.length() - "-2".length()));
+    }
+
+    @Test
+    void endpointsStartedWhileProducerChecksAreOffGetUniqueIdsToo() {
+        control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
+        CamelContext context = camel.context();
+        HealthCheckRepository producers = HealthCheckHelper.getHealthCheckRepository(context, "producers");
+        producers.setEnabled(false); // the repository shows no check now
+        ServiceHelper.startService(context.getEndpoint(webhookUri("")));
+        ServiceHelper.startService(context.getEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl()
+                                                       + "/rest/1/" + EXTRA_CODE + "/)&initialBackoff=20&rateLimitWait=100"));
+        producers.setEnabled(true);
+
+        assertThat(checkIds(context)).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theIdIsDerivedFromNoSecret() {
+        control.addWebhook(1, EXTRA_CODE, Set.of("crm", "user"));
+        String id = checkIds(startedEndpoint(webhookUri("maxAttempts=3"))).get(0);
+        camel.close();
+        camel = new CamelHarness();
+
+        String withOtherCode = checkIds(startedEndpoint("bitrix24:crm.activity.delete?webhookUrl=RAW(" + sim.baseUrl()
+                                                        + "/rest/1/" + EXTRA_CODE + "/)&initialBackoff=20&rateLimitWait=100"
+                                                        + "&maxAttempts=3")).get(0);
+
+        assertThat(withOtherCode).as("the same endpoint with another webhook code").isEqualTo(id);
+    }
+
+    /** The ids of the bitrix24 checks ("full": all of them, not one per state). */
+    private static List<String> checkIds(CamelContext context) {
+        return HealthCheckHelper.invoke(context, check -> Map.of(), check -> false, "full").stream()
+                .map(r -> r.getCheck().getId()).filter(id -> id.startsWith(CHECK_ID_PREFIX)).toList();
     }
 
     /** A started endpoint in the harness's context, with Camel's producer health checks switched on. */

@@ -134,7 +134,7 @@ class RetriesOnSimulatorTest extends SimulatorTestSupport {
         assertConfirmedOnRetry(exchange);
     }
 
-    private static void assertConfirmedOnRetry(Exchange exchange) {
+    private void assertConfirmedOnRetry(Exchange exchange) {
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.OUTCOME)).isEqualTo("DELETED");
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.CONFIRMED_ON_RETRY)).isEqualTo(true);

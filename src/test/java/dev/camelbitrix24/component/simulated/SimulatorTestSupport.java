@@ -5,49 +5,35 @@ import java.util.Map;
 
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.support.CamelHarness;
-import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
 import dev.camelbitrix24.simulator.SimulatorControl;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the component against the project's Bitrix24 portal simulator over a real socket (127.0.0.1, ephemeral
- * port): one simulator per test class, reset before each test, and a fresh CamelContext per test.
+ * port), started by {@link Bitrix24SimulatorExtension} as another project's tests would: one simulator per test class,
+ * reset before each test, and a fresh CamelContext per test.
  */
 abstract class SimulatorTestSupport {
 
     static final String WEBHOOK_CODE = "s1mW3bh00kC0de";
     static final String METHOD = "crm.activity.delete";
 
-    static Bitrix24Simulator sim;
-    static SimulatorControl control;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().webhookCode(WEBHOOK_CODE).seed(1000)
+            .ratePlan(RatePlan.OFF).randomSeed(42L).build();
 
+    SimulatorControl control;
     CamelHarness camel;
 
-    @BeforeAll
-    static void startSimulator() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(httpsPort()).webhookCode(WEBHOOK_CODE).seed(1000)
-                .ratePlan(RatePlan.OFF).randomSeed(42L).start();
-        control = sim.control();
-    }
-
-    /** -1: no HTTPS unless a test class needs it. */
-    static int httpsPort() {
-        return -1;
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
-
     @BeforeEach
-    void resetSimulator() {
-        control.reset();
+    void startCamel() {
+        // the extension has reset the simulator before this runs
+        control = sim.control();
         camel = new CamelHarness();
     }
 

@@ -8,15 +8,14 @@ import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
 import dev.camelbitrix24.component.Bitrix24RetryLaterException;
 import dev.camelbitrix24.component.support.CamelHarness;
-import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.FaultSpec;
 import dev.camelbitrix24.simulator.RatePlan;
 import dev.camelbitrix24.simulator.TokenPair;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,25 +33,16 @@ class SingleAndBatchCallsEndAlikeOnSimulatorTest {
     private static final String CLIENT_SECRET = "al1keS3cr3tValue";
     private static final long ID = 5;
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().https().webhookCode(WEBHOOK_CODE)
+            .seed(100).ratePlan(RatePlan.OFF).randomSeed(42L).build();
+
     private CamelHarness camel;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(0).webhookCode(WEBHOOK_CODE).seed(100)
-                .ratePlan(RatePlan.OFF).randomSeed(42L).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @BeforeEach
     void startCamel() throws Exception {
-        sim.control().reset();
         camel = new CamelHarness();
-        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim));
+        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim.simulator()));
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class SpoiledRepliesMayHaveDeletedOnSimulatorTest extends SimulatorTestSupport {
         return webhookUri("batching=" + batching + "&maxBatchWait=5&" + options);
     }
 
-    private static void assertConfirmedOnRetry(Exchange exchange) {
+    private void assertConfirmedOnRetry(Exchange exchange) {
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.OUTCOME)).isEqualTo("DELETED");
         assertThat(exchange.getMessage().getHeader(Bitrix24Constants.CONFIRMED_ON_RETRY)).isEqualTo(true);
@@ -37,7 +37,7 @@ class SpoiledRepliesMayHaveDeletedOnSimulatorTest extends SimulatorTestSupport {
         assertThat(control.activityExists(ID)).isFalse();
     }
 
-    private static void assertServerErrorThatMayHaveDeleted(Exchange exchange) {
+    private void assertServerErrorThatMayHaveDeleted(Exchange exchange) {
         Bitrix24Exception error = errorOf(exchange);
         assertThat(error).isNotNull().isNotInstanceOf(Bitrix24RetryLaterException.class);
         assertThat(error.getType()).isEqualTo(Bitrix24ErrorType.SERVER_ERROR);

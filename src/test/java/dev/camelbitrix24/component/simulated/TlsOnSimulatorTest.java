@@ -1,42 +1,38 @@
 package dev.camelbitrix24.component.simulated;
 
+import dev.camelbitrix24.component.Bitrix24Component;
 import dev.camelbitrix24.component.Bitrix24ErrorType;
 import dev.camelbitrix24.component.Bitrix24Exception;
+import dev.camelbitrix24.component.Bitrix24HttpClientFactory;
 import dev.camelbitrix24.component.support.CamelHarness;
-import dev.camelbitrix24.simulator.Bitrix24Simulator;
 import dev.camelbitrix24.simulator.RatePlan;
+import dev.camelbitrix24.simulator.junit.Bitrix24SimulatorExtension;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HTTPS against the simulator's self-signed certificate: refused with the JVM's trust store (verification is on),
- * accepted once sslContextParameters trusts that certificate.
+ * accepted once sslContextParameters trusts that certificate, or once the component's httpClientFactory makes clients
+ * that trust it.
  */
 class TlsOnSimulatorTest {
 
-    private static Bitrix24Simulator sim;
+    @RegisterExtension
+    static final Bitrix24SimulatorExtension sim = Bitrix24SimulatorExtension.builder().https().webhookCode("tlsW3bh00kC0de")
+            .seed(100).ratePlan(RatePlan.OFF).build();
+
     private CamelHarness camel;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = Bitrix24Simulator.builder().httpPort(0).httpsPort(0).webhookCode("tlsW3bh00kC0de").seed(100)
-                .ratePlan(RatePlan.OFF).start();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @BeforeEach
     void startCamel() {
-        sim.control().reset();
         camel = new CamelHarness();
     }
 
@@ -64,10 +60,27 @@ class TlsOnSimulatorTest {
 
     @Test
     void aTrustedCertificateCarriesTheCall() throws Exception {
-        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim));
+        camel.context().getRegistry().bind("simulatorTls", SimulatorTrust.sslContextParameters(sim.simulator()));
 
         Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")"
                                        + "&sslContextParameters=#simulatorTls", 5L);
+
+        assertThat(exchange.getException()).isNull();
+        assertThat(sim.control().activityExists(5)).isFalse();
+    }
+
+    @Test
+    void aClientFactoryWithItsOwnTlsSetupIsUsed() {
+        // no sslContextParameters: only the factory's client trusts the simulator's certificate
+        Bitrix24HttpClientFactory ownTls = (configuration, context) -> HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(sim.clientSslContext()).buildAsync())
+                        .build())
+                .disableAutomaticRetries().disableRedirectHandling()
+                .build();
+        camel.context().getComponent("bitrix24", Bitrix24Component.class).setHttpClientFactory(ownTls);
+
+        Exchange exchange = camel.send("bitrix24:crm.activity.delete?webhookUrl=RAW(" + httpsWebhook() + ")", 5L);
 
         assertThat(exchange.getException()).isNull();
         assertThat(sim.control().activityExists(5)).isFalse();
