@@ -1,6 +1,5 @@
 package dev.camelbitrix24.component;
 
-import java.util.concurrent.CompletionException;
 
 import dev.camelbitrix24.component.client.Bitrix24Client;
 import dev.camelbitrix24.component.client.ListPage;
@@ -46,28 +45,10 @@ public class Bitrix24ListProducer extends DefaultAsyncProducer {
         }
         Bitrix24Client client = getEndpoint().getClient();
         if (client == null) {
-            exchange.setException(new IllegalStateException("The bitrix24 endpoint is not started"));
-            callback.done(true);
-            return true;
+            return Bitrix24Producer.notStarted(exchange, callback);
         }
-        client.listActivityIds(filter.after(afterId), afterId).whenComplete((page, error) -> {
-            try {
-                if (error == null) {
-                    listed(exchange, page);
-                } else {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (cause instanceof Bitrix24Exception typed) {
-                        Bitrix24Producer.failed(exchange, typed);
-                    } else {
-                        exchange.setException(cause);
-                    }
-                }
-            } finally {
-                callback.done(false);
-            }
-        });
-        return false;
+        return Bitrix24Producer.completeWith(exchange, callback, client.listActivityIds(filter.after(afterId), afterId),
+                Bitrix24ListProducer::listed);
     }
 
     private static long afterId(Message message) {
@@ -94,10 +75,7 @@ public class Bitrix24ListProducer extends DefaultAsyncProducer {
         message.setHeader(Bitrix24Constants.HTTP_STATUS, page.httpStatus());
         message.setHeader(Bitrix24Constants.LIST_AFTER_ID_NEXT, page.lastId());
         message.setHeader(Bitrix24Constants.LIST_MORE, page.more());
-        message.removeHeader(Bitrix24Constants.ERROR_CODE);
-        message.removeHeader(Bitrix24Constants.ERROR_DESCRIPTION);
-        message.removeHeader(Bitrix24Constants.RETRY_AT);
-        message.removeHeader(Bitrix24Constants.PORTAL_WAIT);
+        Bitrix24Producer.clearFailureHeaders(message);
         Bitrix24Producer.timeHeaders(message, page.time());
         message.setBody(page.ids());
     }

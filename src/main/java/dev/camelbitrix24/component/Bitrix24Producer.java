@@ -2,7 +2,9 @@ package dev.camelbitrix24.component;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.camelbitrix24.component.client.Bitrix24Client;
@@ -49,19 +51,27 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         }
         Bitrix24Client client = getEndpoint().getClient();
         if (client == null) {
-            exchange.setException(new IllegalStateException("The bitrix24 endpoint is not started"));
-            callback.done(true);
-            return true;
+            return notStarted(exchange, callback);
         }
         boolean mayHaveDeleted = Boolean.TRUE.equals(
                 exchange.getMessage().getHeader(Bitrix24Constants.MAY_HAVE_DELETED, Boolean.class));
         // Camel's batch consumers (and the pipeline's poll) mark every exchange of a batch but the last with
         // CamelBatchComplete=false: the deletes behind it are on their way, so a batch call waits for them
         boolean moreFollow = Boolean.FALSE.equals(exchange.getProperty(ExchangePropertyKey.BATCH_COMPLETE, Boolean.class));
-        client.deleteActivity(id, mayHaveDeleted, moreFollow).whenComplete((result, error) -> {
+        return completeWith(exchange, callback, client.deleteActivity(id, mayHaveDeleted, moreFollow),
+                Bitrix24Producer::succeeded);
+    }
+
+    /**
+     * Completes the exchange when the client's call ends, asynchronously: {@code succeeded} sets the outcome of a
+     * reply, a typed failure its headers and exception ({@link #failed}), anything else its exception.
+     */
+    static <T> boolean completeWith(Exchange exchange, AsyncCallback callback, CompletableFuture<T> call,
+                                    BiConsumer<Exchange, T> succeeded) {
+        call.whenComplete((result, error) -> {
             try {
                 if (error == null) {
-                    succeeded(exchange, result);
+                    succeeded.accept(exchange, result);
                 } else {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error;
@@ -78,17 +88,29 @@ public class Bitrix24Producer extends DefaultAsyncProducer {
         return false;
     }
 
+    /** Fails an exchange sent to an endpoint that is not started, at once. */
+    static boolean notStarted(Exchange exchange, AsyncCallback callback) {
+        exchange.setException(new IllegalStateException("The bitrix24 endpoint is not started"));
+        callback.done(true);
+        return true;
+    }
+
+    /** Takes off the headers of a failure an earlier call may have left on the message. */
+    static void clearFailureHeaders(Message message) {
+        message.removeHeader(Bitrix24Constants.ERROR_CODE);
+        message.removeHeader(Bitrix24Constants.ERROR_DESCRIPTION);
+        message.removeHeader(Bitrix24Constants.RETRY_AT);
+        message.removeHeader(Bitrix24Constants.PORTAL_WAIT);
+    }
+
     private static void succeeded(Exchange exchange, DeleteResult result) {
         Message message = exchange.getMessage();
         message.setHeader(Bitrix24Constants.OUTCOME, DELETED);
         message.setHeader(Bitrix24Constants.ATTEMPTS, result.attempts());
         message.setHeader(Bitrix24Constants.CONFIRMED_ON_RETRY, result.confirmedOnRetry());
         message.setHeader(Bitrix24Constants.HTTP_STATUS, result.httpStatus());
-        message.removeHeader(Bitrix24Constants.ERROR_CODE);
-        message.removeHeader(Bitrix24Constants.ERROR_DESCRIPTION);
+        clearFailureHeaders(message);
         message.removeHeader(Bitrix24Constants.MAY_HAVE_DELETED);
-        message.removeHeader(Bitrix24Constants.RETRY_AT);
-        message.removeHeader(Bitrix24Constants.PORTAL_WAIT);
         timeHeaders(message, result.time());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", result.id());
