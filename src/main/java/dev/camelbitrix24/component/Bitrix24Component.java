@@ -29,9 +29,6 @@ public class Bitrix24Component extends HealthCheckComponent {
     /** Option names whose values Camel must mask when it prints or registers an endpoint URI. */
     static final String SENSITIVE_OPTIONS = "webhookUrl";
 
-    /** The options that hold a secret; {@link #isSecretOption} adds the names Camel itself treats as sensitive. */
-    private static final Set<String> SECRET_OPTIONS = Set.of("webhookurl", "clientsecret", "accesstoken", "refreshtoken");
-
     @Metadata(description = "The defaults every endpoint starts from; each option can also be set on its own.")
     private Bitrix24Configuration configuration = new Bitrix24Configuration();
 
@@ -127,7 +124,8 @@ public class Bitrix24Component extends HealthCheckComponent {
 
     /** Whether an option's value is a secret (the webhook URL, the client secret, a token). */
     static boolean isSecretOption(String name) {
-        return SECRET_OPTIONS.contains(name.toLowerCase(Locale.ROOT)) || SensitiveUtils.containsSensitive(name);
+        // Camel's own list names clientSecret, accessToken and refreshToken; webhookUrl is the one this component adds
+        return SENSITIVE_OPTIONS.equalsIgnoreCase(name) || SensitiveUtils.containsSensitive(name);
     }
 
     @Override
